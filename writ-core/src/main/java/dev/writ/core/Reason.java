@@ -1,0 +1,53 @@
+package dev.writ.core;
+
+/**
+ * The closed set of denial reasons. The names are stable wire codes (docs/spec/writ.md section
+ * "Denial reasons"); a code is never renamed or reused. Declaration order is the order of the
+ * checks: when several apply, the verifier reports the first one it reaches.
+ */
+public enum Reason {
+  // 1. parse
+  OVERSIZE("input exceeds a size, depth or count limit"),
+  MALFORMED("input is not a well-formed writ"),
+  NON_CANONICAL("payload or envelope bytes are not RFC 8785 canonical JSON"),
+  UNSUPPORTED_VERSION("format version is not supported"),
+  UNKNOWN_FIELD("a field the format does not define is present"),
+  // 2. signatures
+  ROOT_EXPIRED("the trust root has expired"),
+  ROOT_ROLLBACK("a trust root update does not raise the version"),
+  UNKNOWN_KEY("a signature names a key the trust root does not list"),
+  BAD_SIGNATURE("a signature does not verify"),
+  ROLE_NOT_PERMITTED("a signing key holds no role that may sign this capability"),
+  HYBRID_REQUIRED("policy requires an ML-DSA-65 co-signature that is missing"),
+  THRESHOLD_NOT_MET("too few distinct keys signed"),
+  SEPARATION_OF_DUTIES("initiator and approver thresholds are not met by distinct keys"),
+  // 3. freshness
+  EXPIRED("the writ's validity window has ended"),
+  NOT_YET_VALID("the writ's validity window has not begun"),
+  TTL_EXCEEDS_POLICY("the validity window is longer than policy allows"),
+  // 4. fleet state
+  PAUSED("the fleet is paused"),
+  TARGET_QUARANTINED("the acting node is quarantined"),
+  // 5. node identity
+  IDENTITY_MISMATCH("the acting node's identity does not match the target glob"),
+  NOT_IN_TARGET_SET("the acting node is not in the target set"),
+  POSTURE_INSUFFICIENT("the acting node's posture does not permit this capability"),
+  // 6. content
+  CONTENT_MISMATCH("the content bytes do not hash to the writ's content id"),
+  // 7. ticket and tier
+  TICKET_REQUIRED("policy requires a change ticket"),
+  TIER_BELOW_FLOOR("the requested sandbox tier is below the policy floor"),
+  // 8. spend
+  SPENT("the writ id has already been spent");
+
+  private final String summary;
+
+  Reason(String summary) {
+    this.summary = summary;
+  }
+
+  /** One plain-English sentence fragment for people; the enum name is the stable code. */
+  public String summary() {
+    return summary;
+  }
+}
