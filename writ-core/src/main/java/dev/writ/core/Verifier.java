@@ -91,7 +91,7 @@ public final class Verifier {
     return envelope;
   }
 
-  private static WritPayload parsePayload(byte[] payload) throws WritDeniedException {
+  static WritPayload parsePayload(byte[] payload) throws WritDeniedException {
     if (payload.length > Limits.MAX_PAYLOAD_BYTES) {
       throw new WritDeniedException(
           Reason.OVERSIZE,

@@ -85,6 +85,14 @@ public record WritPayload(
   }
 
   /**
+   * Reads payload bytes with every parse-step rule of the verifier (size, canonical form, version,
+   * fields). Signing tools use it so they never sign what a verifier would refuse to parse.
+   */
+  public static WritPayload parse(byte[] payload) throws WritDeniedException {
+    return Verifier.parsePayload(payload);
+  }
+
+  /**
    * Reads a payload from a parsed canonical JSON value. The version is checked before the field
    * set, so a future version's fields are reported as {@code UNSUPPORTED_VERSION}.
    */

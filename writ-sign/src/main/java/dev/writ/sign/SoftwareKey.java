@@ -1,0 +1,260 @@
+package dev.writ.sign;
+
+import dev.writ.core.SignatureAlgorithm;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Optional;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
+import org.bouncycastle.crypto.CryptoException;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
+import org.bouncycastle.crypto.generators.Ed25519KeyPairGenerator;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519KeyGenerationParameters;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.ParametersWithRandom;
+import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
+import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
+import org.bouncycastle.pqc.crypto.mldsa.MLDSAKeyGenerationParameters;
+import org.bouncycastle.pqc.crypto.mldsa.MLDSAKeyPairGenerator;
+import org.bouncycastle.pqc.crypto.mldsa.MLDSAParameters;
+import org.bouncycastle.pqc.crypto.mldsa.MLDSAPrivateKeyParameters;
+import org.bouncycastle.pqc.crypto.mldsa.MLDSASigner;
+
+/**
+ * An operator key held in process memory, read from an encrypted key file or generated. Signs with
+ * BouncyCastle's lightweight API: Ed25519 (deterministic by definition), ECDSA P-256 with RFC 6979
+ * deterministic nonces, ML-DSA-65 hedged with {@code random} (or deterministic when the key was
+ * made with {@link #deterministicForVectors}).
+ *
+ * <p>Never prints its secret; the private key leaves only through {@link
+ * #exportPrivateKeyInfoForKeystore()}. Thread-safe: BC signers are created per call.
+ */
+public final class SoftwareKey implements OperatorSigner {
+  private static final X9ECParameters P256 = CustomNamedCurves.getByName("secp256r1");
+  private static final ECDomainParameters P256_DOMAIN =
+      new org.bouncycastle.crypto.params.ECNamedDomainParameters(
+          org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1, P256);
+
+  private final SignatureAlgorithm algorithm;
+  private final AsymmetricKeyParameter privateKey;
+  private final byte[] spki;
+  private final Optional<SecureRandom> random;
+  private volatile boolean closed;
+
+  private SoftwareKey(
+      SignatureAlgorithm algorithm,
+      AsymmetricKeyParameter privateKey,
+      byte[] spki,
+      Optional<SecureRandom> random) {
+    this.algorithm = algorithm;
+    this.privateKey = privateKey;
+    this.spki = spki.clone();
+    this.random = random;
+  }
+
+  /** A fresh key of {@code algorithm}. */
+  public static SoftwareKey generate(SignatureAlgorithm algorithm, SecureRandom random)
+      throws SigningException {
+    AsymmetricCipherKeyPair pair =
+        switch (algorithm) {
+          case ED25519 -> {
+            Ed25519KeyPairGenerator g = new Ed25519KeyPairGenerator();
+            g.init(new Ed25519KeyGenerationParameters(random));
+            yield g.generateKeyPair();
+          }
+          case ECDSA_P256_SHA256 -> {
+            ECKeyPairGenerator g = new ECKeyPairGenerator();
+            g.init(new ECKeyGenerationParameters(P256_DOMAIN, random));
+            yield g.generateKeyPair();
+          }
+          case ML_DSA_65 -> {
+            MLDSAKeyPairGenerator g = new MLDSAKeyPairGenerator();
+            g.init(new MLDSAKeyGenerationParameters(random, MLDSAParameters.ml_dsa_65));
+            yield g.generateKeyPair();
+          }
+        };
+    return fromPrivate(pair.getPrivate(), Optional.of(random));
+  }
+
+  /** Wraps a decoded PKCS#8 private key; the algorithm is read from its OID. */
+  static SoftwareKey fromPrivateKeyInfo(PrivateKeyInfo info, SecureRandom random)
+      throws SigningException {
+    AsymmetricKeyParameter key;
+    try {
+      key = PrivateKeyFactory.createKey(info);
+    } catch (IOException | RuntimeException e) {
+      try {
+        key = org.bouncycastle.pqc.crypto.util.PrivateKeyFactory.createKey(info);
+      } catch (IOException | RuntimeException e2) {
+        e2.addSuppressed(e);
+        throw new SigningException("unsupported or corrupt private key", e2);
+      }
+    }
+    return fromPrivate(key, Optional.of(random));
+  }
+
+  /**
+   * The same key, signing ML-DSA-65 deterministically (FIPS 204 "deterministic variant"), so
+   * checked-in test vectors can be regenerated byte for byte. Only for test keys.
+   */
+  public SoftwareKey deterministicForVectors() {
+    return new SoftwareKey(algorithm, privateKey, spki, Optional.empty());
+  }
+
+  private static SoftwareKey fromPrivate(AsymmetricKeyParameter key, Optional<SecureRandom> random)
+      throws SigningException {
+    try {
+      return switch (key) {
+        case Ed25519PrivateKeyParameters ed ->
+            new SoftwareKey(
+                SignatureAlgorithm.ED25519,
+                ed,
+                SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(ed.generatePublicKey())
+                    .getEncoded("DER"),
+                random);
+        case ECPrivateKeyParameters ec -> {
+          if (!ec.getParameters().getCurve().equals(P256_DOMAIN.getCurve())) {
+            throw new SigningException("only P-256 ECDSA keys are supported");
+          }
+          ECPrivateKeyParameters named = new ECPrivateKeyParameters(ec.getD(), P256_DOMAIN);
+          ECPublicKeyParameters pub =
+              new ECPublicKeyParameters(
+                  P256_DOMAIN.getG().multiply(ec.getD()).normalize(), P256_DOMAIN);
+          byte[] spki = p256Spki(pub);
+          yield new SoftwareKey(SignatureAlgorithm.ECDSA_P256_SHA256, named, spki, random);
+        }
+        case MLDSAPrivateKeyParameters ml -> {
+          if (!ml.getParameters().equals(MLDSAParameters.ml_dsa_65)) {
+            throw new SigningException("only ML-DSA-65 keys are supported");
+          }
+          yield new SoftwareKey(
+              SignatureAlgorithm.ML_DSA_65,
+              ml,
+              org.bouncycastle.pqc.crypto.util.SubjectPublicKeyInfoFactory
+                  .createSubjectPublicKeyInfo(ml.getPublicKeyParameters())
+                  .getEncoded("DER"),
+              random);
+        }
+        default ->
+            throw new SigningException("unsupported key type " + key.getClass().getSimpleName());
+      };
+    } catch (IOException e) {
+      throw new SigningException("cannot encode public key", e);
+    }
+  }
+
+  private static byte[] p256Spki(ECPublicKeyParameters pub) throws IOException {
+    // named-curve SPKI (RFC 5480), uncompressed point
+    org.bouncycastle.asn1.x509.AlgorithmIdentifier alg =
+        new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+            org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey,
+            org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1);
+    return new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(alg, pub.getQ().getEncoded(false))
+        .getEncoded("DER");
+  }
+
+  @Override
+  public SignatureAlgorithm algorithm() {
+    return algorithm;
+  }
+
+  @Override
+  public byte[] publicKeySpki() {
+    return spki.clone();
+  }
+
+  @Override
+  public byte[] sign(byte[] message) throws SigningException {
+    if (closed) {
+      throw new SigningException("key is closed");
+    }
+    try {
+      return switch (algorithm) {
+        case ED25519 -> {
+          Ed25519Signer s = new Ed25519Signer();
+          s.init(true, privateKey);
+          s.update(message, 0, message.length);
+          yield s.generateSignature();
+        }
+        case ECDSA_P256_SHA256 -> {
+          ECDSASigner s = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
+          s.init(true, privateKey);
+          SHA256Digest d = new SHA256Digest();
+          d.update(message, 0, message.length);
+          byte[] hash = new byte[32];
+          d.doFinal(hash, 0);
+          BigInteger[] rs = s.generateSignature(hash);
+          byte[] out = new byte[64];
+          put32(rs[0], out, 0);
+          put32(rs[1], out, 32);
+          yield out;
+        }
+        case ML_DSA_65 -> {
+          MLDSASigner s = new MLDSASigner();
+          s.init(
+              true,
+              random.isPresent() ? new ParametersWithRandom(privateKey, random.get()) : privateKey);
+          s.update(message, 0, message.length);
+          yield s.generateSignature();
+        }
+      };
+    } catch (CryptoException | RuntimeException e) {
+      throw new SigningException(algorithm.wire() + " signing failed", e);
+    }
+  }
+
+  private static void put32(BigInteger v, byte[] out, int off) {
+    byte[] b = v.toByteArray();
+    int n = Math.min(b.length, 32);
+    System.arraycopy(b, b.length - n, out, off + 32 - n, n);
+  }
+
+  /**
+   * The explicitly named door through which the private key leaves this object: only to be written,
+   * encrypted, by {@link FileKeystore}, or unencrypted for published test keys.
+   */
+  PrivateKeyInfo exportPrivateKeyInfoForKeystore() throws SigningException {
+    try {
+      if (privateKey instanceof MLDSAPrivateKeyParameters ml) {
+        return org.bouncycastle.pqc.crypto.util.PrivateKeyInfoFactory.createPrivateKeyInfo(ml);
+      }
+      return PrivateKeyInfoFactory.createPrivateKeyInfo(privateKey);
+    } catch (IOException e) {
+      throw new SigningException("cannot encode private key", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  @Override
+  public String toString() {
+    return "SoftwareKey[" + algorithm.wire() + " " + keyId().shortForm() + ", secret hidden]";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SoftwareKey k && Arrays.equals(k.spki, spki);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(spki);
+  }
+}
