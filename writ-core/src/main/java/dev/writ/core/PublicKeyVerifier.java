@@ -97,13 +97,30 @@ public abstract sealed class PublicKeyVerifier
         require(oid.equals(X9ObjectIdentifiers.id_ecPublicKey), algorithm);
         require(
             SECObjectIdentifiers.secp256r1.equals(info.getAlgorithm().getParameters()), algorithm);
-        yield new EcdsaKey(spki, jdkKey("EC", spki));
+        yield new EcdsaKey(spki, jdkKey("EC", "SHA256withECDSAinP1363Format", spki));
       }
       case ML_DSA_65 -> {
         require(oid.equals(ID_ML_DSA_65), algorithm);
-        yield new MlDsaKey(spki, jdkKey("ML-DSA", spki));
+        yield new MlDsaKey(spki, jdkKey("ML-DSA", "ML-DSA-65", spki));
       }
     };
+  }
+
+  /**
+   * Decodes a SubjectPublicKeyInfo of whichever supported algorithm it is.
+   *
+   * @throws WritDeniedException {@code MALFORMED} when it is none of them
+   */
+  public static PublicKeyVerifier decodeAny(byte[] spki) throws WritDeniedException {
+    for (SignatureAlgorithm algorithm : SignatureAlgorithm.values()) {
+      try {
+        return decode(algorithm, spki);
+      } catch (WritDeniedException e) {
+        // try the next algorithm
+      }
+    }
+    throw new WritDeniedException(
+        Reason.MALFORMED, "public key is not ed25519, ecdsa-p256-sha256 or ml-dsa-65");
   }
 
   private static void require(boolean ok, SignatureAlgorithm algorithm) throws WritDeniedException {
@@ -113,9 +130,14 @@ public abstract sealed class PublicKeyVerifier
     }
   }
 
-  private static PublicKey jdkKey(String family, byte[] spki) throws WritDeniedException {
+  private static PublicKey jdkKey(String family, String signatureAlgorithm, byte[] spki)
+      throws WritDeniedException {
     try {
-      return KeyFactory.getInstance(family).generatePublic(new X509EncodedKeySpec(spki));
+      PublicKey key = KeyFactory.getInstance(family).generatePublic(new X509EncodedKeySpec(spki));
+      // The KeyFactory accepts some keys its Signature refuses (an ML-DSA-65 key one byte short
+      // or long, Wycheproof tcId 69/70/158/159): refuse them here, not at every verify.
+      Signature.getInstance(signatureAlgorithm).initVerify(key);
+      return key;
     } catch (GeneralSecurityException e) {
       throw new WritDeniedException(Reason.MALFORMED, "invalid " + family + " public key", e);
     }
