@@ -48,6 +48,12 @@ public final class WritSigner {
     } catch (WritDeniedException e) {
       throw new SigningException("not a writ envelope: " + e.getMessage(), e);
     }
+    if (env.signatures().size() >= dev.writ.core.Limits.MAX_SIGNATURES) {
+      throw new SigningException(
+          "the envelope already holds the maximum of "
+              + dev.writ.core.Limits.MAX_SIGNATURES
+              + " signatures");
+    }
     for (Envelope.Signature s : env.signatures()) {
       if (s.keyId().equals(signer.keyId())) {
         throw new SigningException("key " + signer.keyId().shortForm() + " already signed this");
