@@ -278,7 +278,6 @@ final class VectorGenerator {
   /** One vector, built from defaults and edited by the lambdas. */
   private final class Case {
     final String name;
-    final Capability cap;
     String description;
     String root = "root.json";
     List<String> rotations = List.of();
@@ -291,7 +290,6 @@ final class VectorGenerator {
 
     Case(String name, Capability cap) {
       this.name = name;
-      this.cap = cap;
       this.payload = payload(name, cap);
       this.signers = defaultSigners(cap);
     }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** The checked-in vectors, read the way docs/spec/writ.md "Vectors" describes them. */
+@SuppressWarnings("ArrayRecordComponent") // test data, never shared or mutated
 record Vectors(
     String file,
     String root,
