@@ -69,6 +69,10 @@ public abstract sealed class PublicKeyVerifier
    */
   public static PublicKeyVerifier decode(SignatureAlgorithm algorithm, byte[] spki)
       throws WritDeniedException {
+    if (spki.length == 0) {
+      // BouncyCastle reads no object from empty input and then fails with a NullPointerException
+      throw new WritDeniedException(Reason.MALFORMED, "public key is empty");
+    }
     SubjectPublicKeyInfo info;
     try {
       info = SubjectPublicKeyInfo.getInstance(spki);

@@ -13,19 +13,10 @@ public final class SpiffeIdGlob {
 
   private final String trustDomain;
   private final String path;
-  private final Pattern compiled;
 
   private SpiffeIdGlob(String trustDomain, String path) {
     this.trustDomain = trustDomain;
     this.path = path;
-    StringBuilder re = new StringBuilder();
-    for (String piece : path.split("\\*", -1)) {
-      if (!re.isEmpty()) {
-        re.append("[^/]*");
-      }
-      re.append(Pattern.quote(piece));
-    }
-    this.compiled = Pattern.compile(re.toString());
   }
 
   /** Parses or denies with {@link Reason#MALFORMED}. */
@@ -44,8 +35,55 @@ public final class SpiffeIdGlob {
     return trustDomain;
   }
 
+  /**
+   * Matches segment by segment, in time at most proportional to glob length times ID length. (A
+   * regular expression with one {@code [^/]*} per star backtracks exponentially in the number of
+   * stars: eight stars against a 60-character segment took 20 seconds.)
+   */
   public boolean matches(SpiffeId id) {
-    return id.trustDomain().equals(trustDomain) && compiled.matcher(id.path()).matches();
+    if (!id.trustDomain().equals(trustDomain)) {
+      return false;
+    }
+    String[] want = path.split("/", -1);
+    String[] have = id.path().split("/", -1);
+    if (want.length != have.length) {
+      return false;
+    }
+    for (int i = 0; i < want.length; i++) {
+      if (!segmentMatches(want[i], have[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether {@code s} matches {@code glob}, where {@code *} is any run; backtracks to the last
+   * star.
+   */
+  private static boolean segmentMatches(String glob, String s) {
+    int g = 0;
+    int i = 0;
+    int star = -1;
+    int resume = 0;
+    while (i < s.length()) {
+      if (g < glob.length() && glob.charAt(g) == '*') {
+        star = g++;
+        resume = i;
+      } else if (g < glob.length() && glob.charAt(g) == s.charAt(i)) {
+        g++;
+        i++;
+      } else if (star >= 0) {
+        g = star + 1;
+        i = ++resume;
+      } else {
+        return false;
+      }
+    }
+    while (g < glob.length() && glob.charAt(g) == '*') {
+      g++;
+    }
+    return g == glob.length();
   }
 
   @Override

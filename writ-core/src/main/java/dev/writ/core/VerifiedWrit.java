@@ -71,7 +71,7 @@ public final class VerifiedWrit {
     return rootVersion;
   }
 
-  /** Whether the node-scope checks (identity, content, ticket-and-tier on the node) ran. */
+  /** Whether the node-scope checks (node identity, posture and content) ran. */
   public boolean nodeScope() {
     return nodeScope;
   }

@@ -8,6 +8,8 @@ import dev.writ.core.json.JsonValue.JsonNumber;
 import dev.writ.core.json.JsonValue.JsonObject;
 import dev.writ.core.json.JsonValue.JsonString;
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,6 +107,15 @@ public final class CanonicalJson {
       return "-" + es6(-d);
     }
     BigDecimal exact = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+    if (exact.precision() == 2) {
+      // Double.toString never prints fewer than two digits, so where one suffices (only the
+      // smallest subnormals: 4.9E-324 for 5e-324) it may print a closer two-digit decimal; ES6
+      // wants the fewest digits, the closest such (ECMA-262 section 6.1.6.1.20 step 5)
+      BigDecimal one = new BigDecimal(d).round(new MathContext(1, RoundingMode.HALF_EVEN));
+      if (Double.parseDouble(one.toString()) == d) {
+        exact = one.stripTrailingZeros();
+      }
+    }
     String digits = exact.unscaledValue().toString();
     int k = digits.length();
     int n = k - exact.scale();

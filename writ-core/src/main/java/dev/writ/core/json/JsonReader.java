@@ -8,7 +8,6 @@ import dev.writ.core.json.JsonValue.JsonNull;
 import dev.writ.core.json.JsonValue.JsonNumber;
 import dev.writ.core.json.JsonValue.JsonObject;
 import dev.writ.core.json.JsonValue.JsonString;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -249,7 +248,9 @@ public final class JsonReader {
         }
         return new JsonInteger(v);
       }
-      double d = new BigDecimal(text).doubleValue();
+      // the JSON grammar above is a subset of Java's; parseDouble rounds correctly and, unlike
+      // BigDecimal, takes any exponent (1e-2147483649 is 0, 1e99999999999999 infinite)
+      double d = Double.parseDouble(text);
       if (!Double.isFinite(d)) {
         throw new JsonException(Kind.MALFORMED, start, "number out of range");
       }
