@@ -4,7 +4,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /**
  * A content address: the SHA-256 of the bytes. Written {@code sha256:<64 lowercase hex>}; the CIDv1
@@ -12,8 +11,6 @@ import java.util.regex.Pattern;
  * on input and means the same digest.
  */
 public final class ContentId {
-  private static final Pattern SHA256_FORM = Pattern.compile("sha256:[0-9a-f]{64}");
-  private static final Pattern CID_FORM = Pattern.compile("b[a-z2-7]{58}");
   private static final byte[] CID_PREFIX = {0x01, 0x55, 0x12, 0x20};
   private static final String BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
@@ -38,10 +35,10 @@ public final class ContentId {
 
   /** Parses either spelling or denies with {@link Reason#MALFORMED}. */
   public static ContentId parse(String s) throws WritDeniedException {
-    if (SHA256_FORM.matcher(s).matches()) {
+    if (Ascii.prefixedHex(s, "sha256:", 64)) {
       return new ContentId(HexFormat.of().parseHex(s, 7, s.length()));
     }
-    if (CID_FORM.matcher(s).matches()) {
+    if (s.length() == 59 && s.charAt(0) == 'b' && Ascii.BASE32_LOWER.all(s, 1, 59)) {
       byte[] raw = base32(s.substring(1));
       if (raw != null
           && raw.length == 36

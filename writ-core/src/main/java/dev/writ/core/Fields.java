@@ -30,13 +30,13 @@ final class Fields {
 
   /** Denies with {@link Reason#UNKNOWN_FIELD} if a member outside {@code known} is present. */
   Fields onlyKnown(Set<String> known) throws WritDeniedException {
+    if (known.containsAll(object.members().keySet())) {
+      return this;
+    }
     Set<String> unknown = new TreeSet<>(object.members().keySet());
     unknown.removeAll(known);
-    if (!unknown.isEmpty()) {
-      throw new WritDeniedException(
-          Reason.UNKNOWN_FIELD, where + " has unknown field \"" + unknown.iterator().next() + "\"");
-    }
-    return this;
+    throw new WritDeniedException(
+        Reason.UNKNOWN_FIELD, where + " has unknown field \"" + unknown.iterator().next() + "\"");
   }
 
   boolean has(String name) {

@@ -1,20 +1,18 @@
 package dev.writ.core;
 
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /** A key id: lowercase hex SHA-256 of the public key's SubjectPublicKeyInfo DER. */
 public record KeyId(String hex) implements Comparable<KeyId> {
-  private static final Pattern FORM = Pattern.compile("[0-9a-f]{64}");
 
   public KeyId {
-    if (!FORM.matcher(hex).matches()) {
+    if (!Ascii.prefixedHex(hex, "", 64)) {
       throw new IllegalArgumentException("a key id is 64 lowercase hex digits");
     }
   }
 
   public static KeyId parse(String s) throws WritDeniedException {
-    if (!FORM.matcher(s).matches()) {
+    if (!Ascii.prefixedHex(s, "", 64)) {
       throw new WritDeniedException(Reason.MALFORMED, "keyid must be 64 lowercase hex digits");
     }
     return new KeyId(s);

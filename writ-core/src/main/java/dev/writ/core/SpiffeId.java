@@ -1,7 +1,5 @@
 package dev.writ.core;
 
-import java.util.regex.Pattern;
-
 /**
  * A SPIFFE ID ({@code spiffe://<trust domain>/<path>}), parsed per the SPIFFE-ID specification:
  * lowercase trust domain of {@code [a-z0-9.-_]}, path segments of {@code [A-Za-z0-9.-_]}, no empty,
@@ -12,11 +10,11 @@ public record SpiffeId(String trustDomain, String path) implements Comparable<Sp
   /** SPIFFE-ID specification section 2.3: maximum URI length. */
   public static final int MAX_LENGTH = 2048;
 
-  private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]{1,255}");
-  private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]+");
+  static final Ascii TRUST_DOMAIN = Ascii.of("a-z0-9._-");
+  private static final Ascii SEGMENT = Ascii.of("A-Za-z0-9._-");
 
   public SpiffeId {
-    if (!TRUST_DOMAIN.matcher(trustDomain).matches() || !validPath(path, SEGMENT)) {
+    if (!TRUST_DOMAIN.word(trustDomain, 255) || !validPath(path, SEGMENT)) {
       throw new IllegalArgumentException("not a SPIFFE ID");
     }
   }
@@ -24,9 +22,7 @@ public record SpiffeId(String trustDomain, String path) implements Comparable<Sp
   /** Parses or denies with {@link Reason#MALFORMED}. */
   public static SpiffeId parse(String s) throws WritDeniedException {
     String[] parts = split(s);
-    if (parts == null
-        || !TRUST_DOMAIN.matcher(parts[0]).matches()
-        || !validPath(parts[1], SEGMENT)) {
+    if (parts == null || !TRUST_DOMAIN.word(parts[0], 255) || !validPath(parts[1], SEGMENT)) {
       throw new WritDeniedException(Reason.MALFORMED, "not a SPIFFE ID: " + abbreviate(s));
     }
     return new SpiffeId(parts[0], parts[1]);
@@ -45,12 +41,12 @@ public record SpiffeId(String trustDomain, String path) implements Comparable<Sp
     return new String[] {rest.substring(0, slash), rest.substring(slash)};
   }
 
-  static boolean validPath(String path, Pattern segment) {
+  static boolean validPath(String path, Ascii segment) {
     if (!path.startsWith("/") || path.endsWith("/")) {
       return false;
     }
     for (String seg : path.substring(1).split("/", -1)) {
-      if (seg.isEmpty() || seg.equals(".") || seg.equals("..") || !segment.matcher(seg).matches()) {
+      if (seg.equals(".") || seg.equals("..") || !segment.word(seg, MAX_LENGTH)) {
         return false;
       }
     }

@@ -1,15 +1,12 @@
 package dev.writ.core;
 
-import java.util.regex.Pattern;
-
 /**
  * A pattern over SPIFFE IDs of one trust domain. The trust domain is literal; in the path, {@code
  * *} matches any run (possibly empty) of characters other than {@code /}. There is no other
  * wildcard, so a glob never crosses a path segment or a trust domain.
  */
 public final class SpiffeIdGlob {
-  private static final Pattern GLOB_SEGMENT = Pattern.compile("[A-Za-z0-9._*-]+");
-  private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]{1,255}");
+  private static final Ascii GLOB_SEGMENT = Ascii.of("A-Za-z0-9._*-");
 
   private final String trustDomain;
   private final String path;
@@ -23,7 +20,7 @@ public final class SpiffeIdGlob {
   public static SpiffeIdGlob parse(String s) throws WritDeniedException {
     String[] parts = SpiffeId.split(s);
     if (parts == null
-        || !TRUST_DOMAIN.matcher(parts[0]).matches()
+        || !SpiffeId.TRUST_DOMAIN.word(parts[0], 255)
         || !SpiffeId.validPath(parts[1], GLOB_SEGMENT)) {
       throw new WritDeniedException(
           Reason.MALFORMED, "not a SPIFFE-ID glob: " + SpiffeId.abbreviate(s));

@@ -4,8 +4,11 @@ import dev.writ.core.json.CanonicalJson;
 import dev.writ.core.json.JsonValue;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -13,35 +16,61 @@ import java.util.TreeSet;
  * An exact set of target SPIFFE IDs and its commitment {@code set_hash}: {@code sha256:} and the
  * lowercase hex SHA-256 of the RFC 8785 bytes of the array of IDs sorted ascending (by UTF-16 code
  * units, which for SPIFFE IDs, being ASCII, is byte order), without duplicates.
+ *
+ * <p>Immutable and thread-safe; the hash is computed once, at construction.
  */
-public record TargetSet(SortedSet<SpiffeId> ids) {
-  public TargetSet {
-    ids = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(ids));
+public final class TargetSet {
+  private final SortedSet<SpiffeId> ids;
+  private final Set<SpiffeId> lookup;
+  private final SetHash hash;
+
+  private TargetSet(SortedSet<SpiffeId> ids) {
+    this.ids = Collections.unmodifiableSortedSet(new TreeSet<>(ids));
+    this.lookup = Set.copyOf(ids);
+    List<JsonValue> array = new ArrayList<>();
+    for (SpiffeId id : this.ids) {
+      array.add(new JsonValue.JsonString(id.toString()));
+    }
+    // computed once: agents check the same delivered set against every writ of a rollout
+    this.hash = new SetHash(ContentId.sha256(CanonicalJson.write(new JsonValue.JsonArray(array))));
   }
 
-  public static TargetSet of(List<SpiffeId> ids) {
+  public static TargetSet of(Collection<SpiffeId> ids) {
     return new TargetSet(new TreeSet<>(ids));
+  }
+
+  /** The IDs, sorted as the hash commits to them. */
+  public SortedSet<SpiffeId> ids() {
+    return ids;
   }
 
   /** The {@code set_hash} value committing to exactly these IDs. */
   public SetHash hash() {
-    List<JsonValue> array = new ArrayList<>();
-    for (SpiffeId id : ids) {
-      array.add(new JsonValue.JsonString(id.toString()));
-    }
-    return new SetHash(ContentId.sha256(CanonicalJson.write(new JsonValue.JsonArray(array))));
+    return hash;
   }
 
   public boolean contains(SpiffeId id) {
-    return ids.contains(id);
+    return lookup.contains(id);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TargetSet t && t.ids.equals(ids);
+  }
+
+  @Override
+  public int hashCode() {
+    return ids.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "TargetSet" + ids;
   }
 
   /** A {@code set_hash}: 32 bytes, written {@code sha256:<hex>}. */
   @SuppressWarnings("ArrayRecordComponent") // cloned in and out
   public record SetHash(byte[] digest) {
-    private static final java.util.regex.Pattern FORM =
-        java.util.regex.Pattern.compile("sha256:[0-9a-f]{64}");
-
     public SetHash {
       if (digest.length != 32) {
         throw new IllegalArgumentException("a set hash is 32 bytes");
@@ -50,7 +79,7 @@ public record TargetSet(SortedSet<SpiffeId> ids) {
     }
 
     public static SetHash parse(String s) throws WritDeniedException {
-      if (!FORM.matcher(s).matches()) {
+      if (!Ascii.prefixedHex(s, "sha256:", 64)) {
         throw new WritDeniedException(Reason.MALFORMED, "set_hash must be sha256:<64 hex>");
       }
       return new SetHash(HexFormat.of().parseHex(s, 7, s.length()));

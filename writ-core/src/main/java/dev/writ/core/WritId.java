@@ -2,21 +2,19 @@ package dev.writ.core;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /** A writ's single-use grant id: 128 random bits as 32 lowercase hex digits. */
 public record WritId(String hex) implements Comparable<WritId> {
-  private static final Pattern FORM = Pattern.compile("[0-9a-f]{32}");
 
   public WritId {
-    if (!FORM.matcher(hex).matches()) {
+    if (!Ascii.prefixedHex(hex, "", 32)) {
       throw new IllegalArgumentException("a writ id is 32 lowercase hex digits");
     }
   }
 
   /** Parses the wire form or denies with {@link Reason#MALFORMED}. */
   public static WritId parse(String s) throws WritDeniedException {
-    if (!FORM.matcher(s).matches()) {
+    if (!Ascii.prefixedHex(s, "", 32)) {
       throw new WritDeniedException(Reason.MALFORMED, "id must be 32 lowercase hex digits");
     }
     return new WritId(s);

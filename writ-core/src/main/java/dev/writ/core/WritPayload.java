@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The parsed payload of a writ (docs/spec/writ.md section "Payload"). Construction validates every
@@ -39,8 +38,12 @@ public record WritPayload(
       Set.of(
           "v", "id", "cap", "targets", "content", "rollout", "tier", "ticket", "iat", "nbf", "exp");
   private static final Set<String> TARGET_FIELDS = Set.of("glob", "set_hash");
-  private static final Pattern ROLLOUT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-  private static final Pattern TICKET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/#-]{0,127}");
+
+  /** rollout: {@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}} */
+  private static final Ascii ROLLOUT = Ascii.of("A-Za-z0-9._-");
+
+  /** ticket: {@code [A-Za-z0-9][A-Za-z0-9._:/#-]{0,127}} */
+  private static final Ascii TICKET = Ascii.of("A-Za-z0-9._:/#-");
 
   /** {@code targets}: who may act. */
   public record Targets(SpiffeIdGlob glob, TargetSet.SetHash setHash) {}
@@ -72,11 +75,11 @@ public record WritPayload(
       throw malformed(
           cap == Capability.EXECUTE ? "execute needs a tier" : "only execute takes a tier");
     }
-    if (rollout.isPresent() && !ROLLOUT.matcher(rollout.get()).matches()) {
-      throw malformed("rollout must match " + ROLLOUT.pattern());
+    if (rollout.isPresent() && !ROLLOUT.word(rollout.get(), Ascii.ALNUM, 128)) {
+      throw malformed("rollout must match [A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     }
-    if (ticket.isPresent() && !TICKET.matcher(ticket.get()).matches()) {
-      throw malformed("ticket must match " + TICKET.pattern());
+    if (ticket.isPresent() && !TICKET.word(ticket.get(), Ascii.ALNUM, 128)) {
+      throw malformed("ticket must match [A-Za-z0-9][A-Za-z0-9._:/#-]{0,127}");
     }
     if (iat.isAfter(nbf) || !nbf.isBefore(exp)) {
       throw malformed("times must satisfy iat <= nbf < exp");

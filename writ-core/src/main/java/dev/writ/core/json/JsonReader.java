@@ -56,22 +56,11 @@ public final class JsonReader {
    */
   public JsonValue readCanonical(byte[] input) throws JsonException {
     JsonValue value = read(input);
-    byte[] canonical = CanonicalJson.write(value);
-    if (!java.util.Arrays.equals(canonical, input)) {
-      throw new JsonException(
-          Kind.NON_CANONICAL, firstDifference(canonical, input), "not in RFC 8785 canonical form");
+    long at = CanonicalJson.firstDifference(value, input);
+    if (at >= 0) {
+      throw new JsonException(Kind.NON_CANONICAL, at, "not in RFC 8785 canonical form");
     }
     return value;
-  }
-
-  private static long firstDifference(byte[] a, byte[] b) {
-    int n = Math.min(a.length, b.length);
-    for (int i = 0; i < n; i++) {
-      if (a[i] != b[i]) {
-        return i;
-      }
-    }
-    return n;
   }
 
   private final class Parse {
