@@ -45,9 +45,7 @@ final class ApproveCommand implements Callable<Integer> {
   @Override
   public Integer call() throws CliException {
     byte[] bytes = Files2.read(writ);
-    try (OperatorSigner signer =
-        KeyRef.open(
-            key, env.secrets(), secrets.password(), secrets.pin(), env.random(), env.err())) {
+    try (OperatorSigner signer = secrets.open(key, env)) {
       byte[] signed = WritSigner.addSignature(bytes, signer);
       Path target = out == null ? writ : out;
       Files2.write(target, signed);

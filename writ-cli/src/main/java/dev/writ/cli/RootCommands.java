@@ -306,13 +306,8 @@ final class RootCommands implements Runnable {
       } catch (WritDeniedException e) {
         isEnvelope = false;
       }
-      List<OperatorSigner> signers = new ArrayList<>();
+      List<OperatorSigner> signers = secrets.openAll(keys, env);
       try {
-        for (String k : keys) {
-          signers.add(
-              KeyRef.open(
-                  k, env.secrets(), secrets.password(), secrets.pin(), env.random(), env.err()));
-        }
         if (!isEnvelope) {
           bytes = WritSigner.signRoot(bytes, signers);
         } else {

@@ -4,7 +4,6 @@ import dev.writ.sign.OperatorSigner;
 import dev.writ.sign.SigningException;
 import dev.writ.sign.WritSigner;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,13 +48,8 @@ final class SignCommand implements Callable<Integer> {
   @Override
   public Integer call() throws CliException {
     byte[] bytes = Files2.read(payload);
-    List<OperatorSigner> signers = new ArrayList<>();
+    List<OperatorSigner> signers = secrets.openAll(keys, env);
     try {
-      for (String k : keys) {
-        signers.add(
-            KeyRef.open(
-                k, env.secrets(), secrets.password(), secrets.pin(), env.random(), env.err()));
-      }
       byte[] writ = WritSigner.signWrit(bytes, signers);
       Files2.write(out, writ);
       for (OperatorSigner s : signers) {
