@@ -106,11 +106,11 @@ final class ModuleGraph {
   /** Every module {@code module} reaches, not counting itself unless through a cycle. */
   Set<String> closure(String module) {
     Set<String> seen = new LinkedHashSet<>();
-    Deque<String> todo = new ArrayDeque<>(directDependencies(module));
-    while (!todo.isEmpty()) {
-      String next = todo.pop();
+    Deque<String> pending = new ArrayDeque<>(directDependencies(module));
+    while (!pending.isEmpty()) {
+      String next = pending.pop();
       if (seen.add(next)) {
-        todo.addAll(directDependencies(next));
+        pending.addAll(directDependencies(next));
       }
     }
     return seen;
