@@ -35,6 +35,9 @@ public abstract sealed class PublicKeyVerifier
   /** RFC 8410 section 3. */
   private static final ASN1ObjectIdentifier ID_ED25519 = new ASN1ObjectIdentifier("1.3.101.112");
 
+  private static final org.bouncycastle.asn1.x9.X9ECParameters P256 =
+      org.bouncycastle.crypto.ec.CustomNamedCurves.getByName("secp256r1");
+
   private static final ASN1ObjectIdentifier ID_ML_DSA_65 = NISTObjectIdentifiers.id_ml_dsa_65;
 
   private final KeyId keyId;
@@ -101,6 +104,7 @@ public abstract sealed class PublicKeyVerifier
         require(oid.equals(X9ObjectIdentifiers.id_ecPublicKey), algorithm);
         require(
             SECObjectIdentifiers.secp256r1.equals(info.getAlgorithm().getParameters()), algorithm);
+        requireP256Point(info.getPublicKeyData().getOctets());
         yield new EcdsaKey(spki, jdkKey("EC", "SHA256withECDSAinP1363Format", spki));
       }
       case ML_DSA_65 -> {
@@ -125,6 +129,25 @@ public abstract sealed class PublicKeyVerifier
     }
     throw new WritDeniedException(
         Reason.MALFORMED, "public key is not ed25519, ecdsa-p256-sha256 or ml-dsa-65");
+  }
+
+  /**
+   * The point must be uncompressed (SEC 1 section 2.3.3: 0x04 || X || Y; one encoding per key, so
+   * one key id per key) and on the curve (the JDK's KeyFactory does not check this; other
+   * implementations refuse such keys, and two verifiers must agree on which roots are valid).
+   */
+  private static void requireP256Point(byte[] point) throws WritDeniedException {
+    if (point.length != 65 || point[0] != 0x04) {
+      throw new WritDeniedException(
+          Reason.MALFORMED, "ECDSA P-256 public key must be an uncompressed point");
+    }
+    try {
+      if (!P256.getCurve().decodePoint(point).isValid()) {
+        throw new WritDeniedException(Reason.MALFORMED, "ECDSA P-256 point is not on the curve");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new WritDeniedException(Reason.MALFORMED, "ECDSA P-256 point is not on the curve", e);
+    }
   }
 
   private static void require(boolean ok, SignatureAlgorithm algorithm) throws WritDeniedException {

@@ -17,22 +17,61 @@ public interface SpendLedger {
   }
 
   /**
-   * The record of one spend.
-   *
-   * @param id the writ id
-   * @param cap the writ's capability (for the audit record)
-   * @param envelopeSha256 SHA-256 of the exact envelope bytes
-   * @param retainUntil the earliest time the entry may be pruned: {@code exp} plus the skew cap
+   * The record of one spend: the writ id, its capability (for the audit record), the SHA-256 of the
+   * exact envelope bytes, and the earliest time the entry may be pruned ({@code exp} plus the skew
+   * cap). The envelope hash is computed when first asked for, so a ledger that does not record it
+   * does not pay for it. Immutable and thread-safe.
    */
-  @SuppressWarnings("ArrayRecordComponent") // cloned in and out
-  record SpendRequest(WritId id, Capability cap, byte[] envelopeSha256, Instant retainUntil) {
-    public SpendRequest {
-      envelopeSha256 = envelopeSha256.clone();
+  final class SpendRequest {
+    private final WritId id;
+    private final Capability cap;
+    private final Instant retainUntil;
+    private final byte[] envelope;
+    private volatile byte[] envelopeSha256;
+
+    public SpendRequest(WritId id, Capability cap, byte[] envelopeSha256, Instant retainUntil) {
+      if (envelopeSha256.length != 32) {
+        throw new IllegalArgumentException("a SHA-256 digest is 32 bytes");
+      }
+      this.id = id;
+      this.cap = cap;
+      this.retainUntil = retainUntil;
+      this.envelope = null;
+      this.envelopeSha256 = envelopeSha256.clone();
     }
 
-    @Override
+    private SpendRequest(WritId id, Capability cap, Instant retainUntil, byte[] envelope) {
+      this.id = id;
+      this.cap = cap;
+      this.retainUntil = retainUntil;
+      this.envelope = envelope;
+    }
+
+    /** A request for the writ whose exact envelope bytes are {@code envelope} (not copied). */
+    static SpendRequest ofEnvelope(
+        WritId id, Capability cap, byte[] envelope, Instant retainUntil) {
+      return new SpendRequest(id, cap, retainUntil, envelope);
+    }
+
+    public WritId id() {
+      return id;
+    }
+
+    public Capability cap() {
+      return cap;
+    }
+
+    public Instant retainUntil() {
+      return retainUntil;
+    }
+
     public byte[] envelopeSha256() {
-      return envelopeSha256.clone();
+      byte[] h = envelopeSha256;
+      if (h == null) {
+        h = ContentId.sha256(envelope);
+        envelopeSha256 = h;
+      }
+      return h.clone();
     }
   }
 

@@ -18,7 +18,7 @@ public final class VerifiedWrit {
   private final WritPayload payload;
   private final byte[] payloadBytes;
   private final byte[] envelopeBytes;
-  private final byte[] envelopeSha256;
+  private volatile byte[] envelopeSha256;
   private final Set<KeyId> signers;
   private final long rootVersion;
   private final boolean nodeScope;
@@ -27,14 +27,12 @@ public final class VerifiedWrit {
       WritPayload payload,
       byte[] payloadBytes,
       byte[] envelopeBytes,
-      byte[] envelopeSha256,
       Set<KeyId> signers,
       long rootVersion,
       boolean nodeScope) {
     this.payload = payload;
     this.payloadBytes = payloadBytes.clone();
-    this.envelopeBytes = envelopeBytes.clone();
-    this.envelopeSha256 = envelopeSha256.clone();
+    this.envelopeBytes = envelopeBytes; // the verifier's private copy
     this.signers = Set.copyOf(signers);
     this.rootVersion = rootVersion;
     this.nodeScope = nodeScope;
@@ -58,8 +56,14 @@ public final class VerifiedWrit {
     return envelopeBytes.clone();
   }
 
+  /** SHA-256 of {@link #envelopeBytes()}, computed on first use. */
   public byte[] envelopeSha256() {
-    return envelopeSha256.clone();
+    byte[] h = envelopeSha256;
+    if (h == null) {
+      h = ContentId.sha256(envelopeBytes);
+      envelopeSha256 = h;
+    }
+    return h.clone();
   }
 
   /** Distinct classical keys whose signatures counted. */

@@ -44,8 +44,10 @@ public final class Verifier {
     }
   }
 
-  private VerifiedWrit check(byte[] envelopeBytes, VerificationContext ctx)
+  private VerifiedWrit check(byte[] input, VerificationContext ctx)
       throws WritDeniedException, SpendLedger.SpendLedgerException {
+    // one private copy: the caller's array cannot change between parsing, hashing and recording
+    byte[] envelopeBytes = input.clone();
     Envelope envelope = parseEnvelope(envelopeBytes); // 1. parse
     byte[] payloadBytes = envelope.payload();
     WritPayload writ = parsePayload(payloadBytes);
@@ -60,16 +62,15 @@ public final class Verifier {
         checkContent(writ, node); // 6.
       }
       checkTicketAndTier(writ, rc.policy()); // 7.
-      byte[] envelopeSha256 = ContentId.sha256(envelopeBytes);
-      spend(writ, envelopeSha256); // 8. last
+      SpendLedger.SpendRequest request =
+          SpendLedger.SpendRequest.ofEnvelope(
+              writ.id(),
+              writ.cap(),
+              envelopeBytes,
+              writ.exp().plusSeconds(Limits.MAX_CLOCK_SKEW_SECONDS));
+      spend(request); // 8. last
       return new VerifiedWrit(
-          writ,
-          payloadBytes,
-          envelopeBytes,
-          envelopeSha256,
-          signers,
-          rc.version(),
-          ctx.node().isPresent());
+          writ, payloadBytes, envelopeBytes, signers, rc.version(), ctx.node().isPresent());
     } catch (WritDeniedException e) {
       throw e.withId(writ.id());
     }
@@ -345,12 +346,9 @@ public final class Verifier {
 
   // 8. spend ------------------------------------------------------------------------------------
 
-  private void spend(WritPayload writ, byte[] envelopeSha256)
+  private void spend(SpendLedger.SpendRequest request)
       throws WritDeniedException, SpendLedger.SpendLedgerException {
-    Instant retainUntil = writ.exp().plusSeconds(Limits.MAX_CLOCK_SKEW_SECONDS);
-    SpendLedger.Outcome outcome =
-        ledger.spend(
-            new SpendLedger.SpendRequest(writ.id(), writ.cap(), envelopeSha256, retainUntil));
+    SpendLedger.Outcome outcome = ledger.spend(request);
     switch (outcome) {
       case SPENT_NOW -> {}
       case ALREADY_SPENT -> throw new WritDeniedException(Reason.SPENT, "already spent");

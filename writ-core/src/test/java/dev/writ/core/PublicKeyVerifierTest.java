@@ -35,6 +35,30 @@ class PublicKeyVerifierTest {
   }
 
   @Test
+  void decode_p256PointOffTheCurve_refused() {
+    byte[] spki = TestFleet.CAROL.spki();
+    byte[] off = spki.clone();
+    off[off.length - 1] ^= 0x01; // Y changes by one: no longer on the curve
+    assertMalformed(SignatureAlgorithm.ECDSA_P256_SHA256, off);
+  }
+
+  @Test
+  void decode_p256CompressedPoint_refused() throws Exception {
+    org.bouncycastle.asn1.x509.SubjectPublicKeyInfo info =
+        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(TestFleet.CAROL.spki());
+    byte[] point = info.getPublicKeyData().getOctets();
+    byte[] compressed =
+        org.bouncycastle.crypto.ec.CustomNamedCurves.getByName("secp256r1")
+            .getCurve()
+            .decodePoint(point)
+            .getEncoded(true);
+    byte[] spki =
+        new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(info.getAlgorithm(), compressed)
+            .getEncoded("DER");
+    assertMalformed(SignatureAlgorithm.ECDSA_P256_SHA256, spki);
+  }
+
+  @Test
   void decode_keyOfOtherAlgorithm_refused() {
     assertMalformed(SignatureAlgorithm.ECDSA_P256_SHA256, TestFleet.ALICE.spki());
     assertMalformed(SignatureAlgorithm.ML_DSA_65, TestFleet.CAROL.spki());
