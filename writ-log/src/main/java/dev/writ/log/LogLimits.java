@@ -44,4 +44,20 @@ public final class LogLimits {
 
   /** Decimal digits of a tree size: {@code Long.MAX_VALUE} has 19. */
   public static final int MAX_SIZE_DIGITS = 19;
+
+  /** One log entry: tlog-tiles entry bundles prefix each entry with a big-endian uint16 length. */
+  public static final int MAX_ENTRY_BYTES = 0xFFFF;
+
+  /** A hash tile file: a full tile is 256 hashes of 32 bytes (tlog-tiles: 8,192 bytes). */
+  public static final int MAX_TILE_BYTES = Tile.WIDTH * HASH_BYTES;
+
+  /** An entry bundle file: 256 entries of at most {@link #MAX_ENTRY_BYTES}, each with 2 bytes. */
+  public static final int MAX_BUNDLE_BYTES = Tile.WIDTH * (2 + MAX_ENTRY_BYTES);
+
+  /**
+   * The largest tree {@link LogAuditor} replays: it keeps every leaf hash in memory (about 80 bytes
+   * each with the array header), so 2^20 leaves cost roughly 100 MB. A streaming auditor may lift
+   * this; until then a larger checkpoint is refused before any entry is read.
+   */
+  public static final long MAX_AUDIT_TREE_SIZE = 1L << 20;
 }
