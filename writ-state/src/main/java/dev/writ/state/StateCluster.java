@@ -1,0 +1,191 @@
+package dev.writ.state;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+
+/**
+ * Starts and stops the peers of one Writ state group in this process: one peer on local disk (the
+ * embedded default, DESIGN.md section 3) or N peers on 127.0.0.1 for high availability and tests.
+ * Closing stops every peer; data directories stay, so the same {@link #peers()} start again.
+ *
+ * <p>Not thread-safe for start and close; clients and ledgers it hands out are.
+ */
+public final class StateCluster implements AutoCloseable {
+
+  /** One peer: its id, loopback port and data directory. */
+  public record PeerSpec(String id, int port, Path dataDir) {}
+
+  /** The one group id every Writ state group uses; a deployment runs one group. */
+  static final RaftGroupId GROUP_ID =
+      RaftGroupId.valueOf(
+          UUID.nameUUIDFromBytes("dev.writ.state/v1".getBytes(StandardCharsets.US_ASCII)));
+
+  private final List<PeerSpec> peers;
+  private final RaftGroup group;
+  private final List<RaftServer> servers = new ArrayList<>();
+  private final List<WritStateMachine> machines = new ArrayList<>();
+
+  private StateCluster(List<PeerSpec> peers) {
+    this.peers = List.copyOf(peers);
+    List<RaftPeer> raftPeers = new ArrayList<>();
+    for (PeerSpec p : peers) {
+      raftPeers.add(
+          RaftPeer.newBuilder()
+              .setId(RaftPeerId.valueOf(p.id()))
+              .setAddress("127.0.0.1:" + p.port())
+              .build());
+    }
+    this.group = RaftGroup.valueOf(GROUP_ID, raftPeers);
+  }
+
+  /** The embedded default: one peer whose data lives under {@code dataDir}. */
+  public static StateCluster startEmbedded(Path dataDir) throws IOException {
+    return start(List.of(new PeerSpec("p0", freePort(), dataDir.resolve("p0"))));
+  }
+
+  /** {@code n} peers on free loopback ports, data under {@code baseDir/p<i>}. */
+  public static StateCluster startLocal(int n, Path baseDir) throws IOException {
+    if (n < 1) {
+      throw new IllegalArgumentException("a group has at least one peer");
+    }
+    List<PeerSpec> specs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      specs.add(new PeerSpec("p" + i, freePort(), baseDir.resolve("p" + i)));
+    }
+    return start(specs);
+  }
+
+  /** Starts {@code specs} (new or existing data directories); on failure stops what started. */
+  public static StateCluster start(List<PeerSpec> specs) throws IOException {
+    StateCluster c = new StateCluster(specs);
+    try {
+      for (PeerSpec p : specs) {
+        WritStateMachine sm = new WritStateMachine();
+        RaftServer server =
+            RaftServer.newBuilder()
+                .setServerId(RaftPeerId.valueOf(p.id()))
+                .setGroup(c.group)
+                .setStateMachine(sm)
+                .setProperties(serverProperties(p))
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        c.servers.add(server);
+        c.machines.add(sm);
+        server.start();
+      }
+    } catch (IOException | RuntimeException e) {
+      try {
+        c.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    return c;
+  }
+
+  private static RaftProperties serverProperties(PeerSpec p) {
+    RaftProperties props = baseProperties();
+    RaftServerConfigKeys.setStorageDir(props, List.of(p.dataDir().toFile()));
+    GrpcConfigKeys.Server.setPort(props, p.port());
+    // snapshots are taken on request (operator or tests) in this slice; see ADR 0009
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, false);
+    RaftServerConfigKeys.Snapshot.setCreationGap(props, 1);
+    return props;
+  }
+
+  private static RaftProperties baseProperties() {
+    RaftProperties props = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(props, SupportedRpcType.GRPC);
+    return props;
+  }
+
+  /** The peers, to start the same group again after {@link #close()}. */
+  public List<PeerSpec> peers() {
+    return peers;
+  }
+
+  /** A new client of this group; the caller closes it. */
+  public RaftClient newClient() {
+    return RaftClient.newBuilder().setProperties(baseProperties()).setRaftGroup(group).build();
+  }
+
+  /** A spend ledger on a new client; closing the ledger closes the client. */
+  public RatisSpendLedger newSpendLedger(InstantSource clock, Duration timeout) {
+    return new RatisSpendLedger(newClient(), clock, timeout);
+  }
+
+  /**
+   * Asks the leader to take a snapshot now and returns its log index.
+   *
+   * @throws IOException if no snapshot was taken
+   */
+  public long snapshot(Duration timeout) throws IOException {
+    try (RaftClient client = newClient()) {
+      RaftClientReply reply = client.getSnapshotManagementApi().create(timeout.toMillis());
+      if (!reply.isSuccess()) {
+        throw new IOException("snapshot failed", reply.getException());
+      }
+      return reply.getLogIndex();
+    }
+  }
+
+  /** The state machine of peer {@code i}, for tests in this package. */
+  WritStateMachine stateMachine(int i) {
+    return machines.get(i);
+  }
+
+  @Override
+  public void close() throws IOException {
+    IOException failure = null;
+    for (RaftServer s : servers) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    servers.clear();
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /**
+   * A loopback port free at the time of the call. Another process may take it before the peer
+   * binds; the peer then fails to start rather than share it.
+   */
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free loopback port", e);
+    }
+  }
+}

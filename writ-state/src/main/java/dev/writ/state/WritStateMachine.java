@@ -1,0 +1,152 @@
+package dev.writ.state;
+
+import dev.writ.core.WritId;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.MD5FileUtil;
+
+/**
+ * Writ's replicated state machine (DESIGN.md section 3); this slice holds the spent-writ notes.
+ * Apply is deterministic: it reads only the log entry (its bytes and its {@code at} field), never a
+ * clock, so all replicas agree. A command that does not decode strictly is answered with an error
+ * and changes nothing but the applied index.
+ *
+ * <p>Thread-safe: apply, snapshot and reads synchronize on this instance.
+ */
+final class WritStateMachine extends BaseStateMachine {
+  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final SpentNotes notes = new SpentNotes();
+
+  @Override
+  public StateMachineStorage getStateMachineStorage() {
+    return storage;
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
+      throws IOException {
+    super.initialize(server, groupId, raftStorage);
+    storage.init(raftStorage);
+    load(storage.getLatestSnapshot());
+  }
+
+  @Override
+  public void reinitialize() throws IOException {
+    load(storage.loadLatestSnapshot());
+  }
+
+  private synchronized void load(SingleFileSnapshotInfo snapshot) throws IOException {
+    if (snapshot == null) {
+      return;
+    }
+    Path file = snapshot.getFile().getPath();
+    MD5Hash expected = snapshot.getFile().getFileDigest();
+    if (expected != null && !expected.equals(MD5FileUtil.computeMd5ForFile(file.toFile()))) {
+      throw new IOException("snapshot " + file + " does not match its MD5 file");
+    }
+    SnapshotFormat.Loaded loaded;
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+      loaded = SnapshotFormat.read(in);
+    }
+    notes.reset(loaded.logTime(), loaded.notes());
+    setLastAppliedTermIndex(snapshot.getTermIndex());
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    byte[] command = entry.getStateMachineLogEntry().getLogData().toByteArray();
+    byte[] reply;
+    synchronized (this) {
+      reply = CommandCodec.encodeResult(apply(command));
+      updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+    }
+    return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply)));
+  }
+
+  private CommandResult apply(byte[] bytes) {
+    StateCommand command;
+    try {
+      command = CommandCodec.decode(bytes);
+    } catch (CommandRejectedException e) {
+      return new CommandResult.Refused(e.code(), String.valueOf(e.getMessage()));
+    }
+    notes.advanceTo(command.at());
+    return switch (command) {
+      case StateCommand.Spend s -> new CommandResult.Spent(notes.spend(s.id(), s.retainUntil()));
+    };
+  }
+
+  @Override
+  public synchronized long takeSnapshot() throws IOException {
+    TermIndex last = getLastAppliedTermIndex();
+    if (last == null || last.getIndex() < 0) {
+      return RaftLog.INVALID_LOG_INDEX;
+    }
+    Path target = storage.getSnapshotFile(last.getTerm(), last.getIndex()).toPath();
+    // a name SimpleStateMachineStorage's snapshot patterns never match, in the same directory
+    Path tmp = target.resolveSibling("partial-" + last.getTerm() + "_" + last.getIndex());
+    Files.createDirectories(target.getParent());
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch));
+      SnapshotFormat.write(out, notes.logTime(), notes.sortedById());
+      out.flush();
+      ch.force(true);
+    }
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    fsyncDirectory(target.getParent());
+    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(target.toFile());
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target, md5), last));
+    return last.getIndex();
+  }
+
+  private static void fsyncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+
+  @Override
+  public SnapshotInfo getLatestSnapshot() {
+    return storage.getLatestSnapshot();
+  }
+
+  synchronized boolean isSpent(WritId id) {
+    return notes.contains(id);
+  }
+
+  synchronized int noteCount() {
+    return notes.size();
+  }
+}

@@ -1,0 +1,65 @@
+package dev.writ.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.writ.core.Capability;
+import dev.writ.core.SpendLedger;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class CommandCodecTest {
+  private static final String HASH = "ab".repeat(32);
+
+  @Test
+  void encode_spend_isCanonicalAndRoundTrips() throws Exception {
+    StateCommand.Spend s = new StateCommand.Spend(Fixtures.id(7), Capability.DEPLOY, HASH, 100, 50);
+    byte[] bytes = CommandCodec.encode(s);
+    assertThat(new String(bytes, StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"at\":50,\"cap\":\"deploy\",\"envelope_sha256\":\""
+                + HASH
+                + "\",\"id\":\"00000000000000000000000000000007\",\"op\":\"spend\","
+                + "\"retain_until\":100,\"v\":1}");
+    assertThat(CommandCodec.decode(bytes)).isEqualTo(s);
+  }
+
+  @Test
+  void decode_unknownOp_refusedWithUnknownOp() {
+    assertRefused("{\"at\":1,\"op\":\"burn\",\"v\":1}", "unknown_op");
+  }
+
+  @Test
+  void decode_unknownVersion_refusedWithUnknownVersion() {
+    assertRefused("{\"op\":\"spend\",\"v\":2}", "unknown_version");
+  }
+
+  @Test
+  void decode_extraField_refusedAsMalformed() {
+    assertRefused(
+        "{\"at\":50,\"cap\":\"deploy\",\"envelope_sha256\":\""
+            + HASH
+            + "\",\"extra\":1,\"id\":\"00000000000000000000000000000007\",\"op\":\"spend\","
+            + "\"retain_until\":100,\"v\":1}",
+        "malformed");
+  }
+
+  @Test
+  void decode_nonCanonicalBytes_refusedAsMalformed() {
+    assertRefused("{\"v\":1, \"op\":\"spend\"}", "malformed");
+  }
+
+  @Test
+  void result_roundTrips() throws Exception {
+    CommandResult r = new CommandResult.Spent(SpendLedger.Outcome.ALREADY_SPENT);
+    assertThat(CommandCodec.decodeResult(CommandCodec.encodeResult(r))).isEqualTo(r);
+    CommandResult e = new CommandResult.Refused("unknown_op", "x");
+    assertThat(CommandCodec.decodeResult(CommandCodec.encodeResult(e))).isEqualTo(e);
+  }
+
+  private static void assertRefused(String json, String code) {
+    assertThatThrownBy(() -> CommandCodec.decode(json.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOfSatisfying(
+            CommandRejectedException.class, ex -> assertThat(ex.code()).isEqualTo(code));
+  }
+}
