@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       ApproveCommand.class,
       InspectCommand.class,
       VerifyCommand.class,
+      AuditCommands.class,
       SpecCommands.class,
       CommandLine.HelpCommand.class
     })

@@ -1,6 +1,7 @@
 package dev.writ.log;
 
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
@@ -19,6 +20,16 @@ public final class LogKeySigner {
   public LogKeySigner(String name, Ed25519PrivateKeyParameters privateKey) {
     this.verifierKey = NoteVerifierKey.ofEd25519(name, privateKey.generatePublicKey());
     this.privateKey = privateKey;
+  }
+
+  /**
+   * A signer named {@code name} with a fresh Ed25519 key drawn from {@code random}. The private key
+   * exists only inside the returned signer; it is never written anywhere.
+   *
+   * @throws IllegalArgumentException if {@code name} is not a valid signed-note key name
+   */
+  public static LogKeySigner generate(String name, SecureRandom random) {
+    return new LogKeySigner(name, new Ed25519PrivateKeyParameters(random));
   }
 
   /** The key that verifies this signer's notes. */
