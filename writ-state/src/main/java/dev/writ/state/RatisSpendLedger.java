@@ -1,11 +1,15 @@
 package dev.writ.state;
 
+import dev.writ.core.Capability;
+import dev.writ.core.Reason;
 import dev.writ.core.SpendLedger;
+import dev.writ.core.WritId;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -15,11 +19,13 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 /**
- * A {@link SpendLedger} backed by the replicated state machine: each spend is a Raft log entry, and
- * the outcome is returned only after the entry is committed (on a majority) and applied. Anything
- * else — timeout, lost leader, a refused command, an unreadable reply — is a {@link
- * SpendLedger.SpendLedgerException}, so the caller denies. After a timeout the spend may still
- * commit later: the writ is then burned, never granted twice.
+ * A {@link SpendLedger} backed by the replicated state machine: each spend is one Raft log entry,
+ * an {@code authorize} command that spends the id and appends its audit leaf together, and the
+ * outcome is returned only after the entry is committed (on a majority) and applied. {@link
+ * #auditDenial} appends the leaf of a denial found before the spend. Anything else — timeout, lost
+ * leader, a refused command, an unreadable reply — is a {@link SpendLedger.SpendLedgerException},
+ * so the caller denies. After a timeout the spend may still commit later: the writ is then burned,
+ * never granted twice.
  *
  * <p>Thread-safe: the Ratis client is, and this class holds no other mutable state.
  */
@@ -37,28 +43,77 @@ public final class RatisSpendLedger implements SpendLedger, AutoCloseable {
     this.timeout = timeout;
   }
 
+  /** A committed authorization: the spend outcome and the audit leaf appended with it. */
+  public record Authorization(Outcome outcome, AuditLeaf leaf) {}
+
   @Override
   public Outcome spend(SpendRequest request) throws SpendLedgerException {
-    StateCommand.Spend command =
-        new StateCommand.Spend(
+    return authorize(request).outcome();
+  }
+
+  /**
+   * Spends the id and appends its decision record in one committed log entry: {@code allow} when
+   * this call spent it, {@code deny}/{@code SPENT} when it was already spent.
+   *
+   * @throws SpendLedgerException unless the entry was committed and applied; the caller denies
+   */
+  public Authorization authorize(SpendRequest request) throws SpendLedgerException {
+    StateCommand.Authorize command =
+        new StateCommand.Authorize(
             request.id(),
             request.cap(),
             HexFormat.of().formatHex(request.envelopeSha256()),
             ceilSeconds(request.retainUntil()),
             clock.instant().getEpochSecond());
+    return switch (submitCommand(command)) {
+      case CommandResult.Authorized a -> new Authorization(a.outcome(), a.leaf());
+      case CommandResult.Audited _ ->
+          throw new SpendLedgerException("state machine answered an authorize with a denial", null);
+      case CommandResult.Refused r ->
+          throw new SpendLedgerException(
+              "state machine refused the authorization: " + r.code() + ": " + r.detail(), null);
+    };
+  }
+
+  /**
+   * Appends the decision record of a denial found before the spend; the id stays unspent. Fails
+   * closed: the leaf is returned only once committed and applied.
+   *
+   * @param id the writ id, if the envelope parsed far enough to have one
+   * @param envelopeSha256 the SHA-256 of the exact envelope bytes (32 bytes)
+   * @param cap the capability, if known
+   * @throws SpendLedgerException unless the entry was committed and applied
+   */
+  public AuditLeaf auditDenial(
+      Optional<WritId> id, byte[] envelopeSha256, Optional<Capability> cap, Reason reason)
+      throws SpendLedgerException {
+    if (envelopeSha256.length != 32) {
+      throw new IllegalArgumentException("envelopeSha256 is 32 bytes");
+    }
+    StateCommand.Deny command =
+        new StateCommand.Deny(
+            id,
+            HexFormat.of().formatHex(envelopeSha256),
+            cap,
+            reason,
+            clock.instant().getEpochSecond());
+    return switch (submitCommand(command)) {
+      case CommandResult.Audited a -> a.leaf();
+      case CommandResult.Authorized _ ->
+          throw new SpendLedgerException("state machine answered a deny with a spend", null);
+      case CommandResult.Refused r ->
+          throw new SpendLedgerException(
+              "state machine refused the denial record: " + r.code() + ": " + r.detail(), null);
+    };
+  }
+
+  private CommandResult submitCommand(StateCommand command) throws SpendLedgerException {
     byte[] reply = submit(CommandCodec.encode(command));
-    CommandResult result;
     try {
-      result = CommandCodec.decodeResult(reply);
+      return CommandCodec.decodeResult(reply);
     } catch (CommandRejectedException e) {
       throw new SpendLedgerException("unreadable reply from the state machine", e);
     }
-    return switch (result) {
-      case CommandResult.Spent s -> s.outcome();
-      case CommandResult.Refused r ->
-          throw new SpendLedgerException(
-              "state machine refused the spend: " + r.code() + ": " + r.detail(), null);
-    };
   }
 
   /** Submits raw command bytes and returns the reply bytes once committed and applied. */

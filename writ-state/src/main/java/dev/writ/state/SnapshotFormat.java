@@ -13,68 +13,96 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The snapshot file: canonical JSON lines. The first line is a header {@code
- * {"entries":N,"format":"writ-state/spent-notes","log_time":T,"v":1}}, then N lines {@code
- * {"id":…,"retain_until":…}} in strictly increasing id order, then end of file. Reading is as
+ * The snapshot file: canonical JSON lines. Version 2 (written): a header {@code
+ * {"entries":N,"format":"writ-state/spent-notes","leaves":L,"log_time":T,"v":2}}, then N lines
+ * {@code {"id":…,"retain_until":…}} in strictly increasing id order, then L lines that are each
+ * exactly the bytes of audit leaf 0, 1, … L-1 (docs/spec/log.md, "Decision records (leaves)"), then
+ * end of file. Version 1 (read only, written before audit leaves existed) has no {@code leaves}
+ * field and no leaf lines and loads with no leaves; any other version is refused. Reading is as
  * strict as command decoding: any deviation fails the load rather than starting with a partial
  * ledger.
  */
 final class SnapshotFormat {
   static final String FORMAT = "writ-state/spent-notes";
 
-  /** One line is under 100 bytes; 512 bounds the line reader before it parses. */
+  /** The version this build writes. */
+  static final int VERSION = 2;
+
+  /** One line is under 400 bytes (a leaf is the longest); 512 bounds the line reader. */
   static final int MAX_LINE_BYTES = 512;
 
   private static final JsonReader READER =
-      new JsonReader(new JsonLimits(MAX_LINE_BYTES, 1, 64, 8), JsonReader.Mode.INTEGERS_ONLY);
+      new JsonReader(new JsonLimits(MAX_LINE_BYTES, 1, 64, 16), JsonReader.Mode.INTEGERS_ONLY);
+
+  private static final Set<String> LEAF_REQUIRED =
+      Set.of("v", "envelope_sha256", "decision", "time", "index");
+  private static final Set<String> LEAF_ALLOWED =
+      Set.of("v", "id", "envelope_sha256", "cap", "decision", "reason", "time", "index");
 
   private SnapshotFormat() {}
 
-  static void write(OutputStream out, long logTime, NavigableMap<WritId, Long> notes)
+  static void write(
+      OutputStream out, long logTime, NavigableMap<WritId, Long> notes, List<byte[]> leaves)
       throws IOException {
     Map<String, JsonValue> header = new LinkedHashMap<>();
-    header.put("v", new JsonInteger(1));
+    header.put("v", new JsonInteger(VERSION));
     header.put("format", new JsonString(FORMAT));
     header.put("entries", new JsonInteger(notes.size()));
+    header.put("leaves", new JsonInteger(leaves.size()));
     header.put("log_time", new JsonInteger(logTime));
-    line(out, header);
+    line(out, CanonicalJson.write(new JsonObject(header)));
     for (Map.Entry<WritId, Long> e : notes.entrySet()) {
       Map<String, JsonValue> m = new LinkedHashMap<>();
       m.put("id", new JsonString(e.getKey().hex()));
       m.put("retain_until", new JsonInteger(e.getValue()));
-      line(out, m);
+      line(out, CanonicalJson.write(new JsonObject(m)));
+    }
+    for (byte[] leaf : leaves) {
+      line(out, leaf);
     }
   }
 
-  private static void line(OutputStream out, Map<String, JsonValue> m) throws IOException {
-    out.write(CanonicalJson.write(new JsonObject(m)));
+  private static void line(OutputStream out, byte[] bytes) throws IOException {
+    out.write(bytes);
     out.write('\n');
   }
 
-  /** The loaded state: log time and notes by id. */
-  record Loaded(long logTime, NavigableMap<WritId, Long> notes) {}
+  /** The loaded state: log time, notes by id and the audit leaves in log order. */
+  record Loaded(long logTime, NavigableMap<WritId, Long> notes, List<byte[]> leaves) {}
 
   static Loaded read(InputStream in) throws IOException {
-    JsonObject header = readLine(in);
-    fields(header, Set.of("v", "format", "entries", "log_time"));
-    if (integer(header, "v") != 1 || !FORMAT.equals(string(header, "format"))) {
-      throw new IOException("not a version 1 " + FORMAT + " snapshot");
+    JsonObject header = parse(readLine(in));
+    if (header == null || !(header.members().get("v") instanceof JsonInteger(long version))) {
+      throw new IOException("snapshot header has no integer version");
+    }
+    if (version == 1) {
+      fields(header, Set.of("v", "format", "entries", "log_time"));
+    } else if (version == VERSION) {
+      fields(header, Set.of("v", "format", "entries", "leaves", "log_time"));
+    } else {
+      throw new IOException("unsupported snapshot version " + version + " (this build reads 1, 2)");
+    }
+    if (!FORMAT.equals(string(header, "format"))) {
+      throw new IOException("not a " + FORMAT + " snapshot");
     }
     long entries = integer(header, "entries");
+    long leafCount = version == 1 ? 0 : integer(header, "leaves");
     long logTime = integer(header, "log_time");
-    if (entries < 0 || logTime < 0) {
-      throw new IOException("negative entries or log_time in snapshot header");
+    if (entries < 0 || leafCount < 0 || logTime < 0) {
+      throw new IOException("negative count or log_time in snapshot header");
     }
     NavigableMap<WritId, Long> notes = new TreeMap<>();
     for (long i = 0; i < entries; i++) {
-      JsonObject note = readLine(in);
+      JsonObject note = parse(readLine(in));
       if (note == null) {
         throw new IOException("snapshot ends after " + i + " of " + entries + " entries");
       }
@@ -88,16 +116,43 @@ final class SnapshotFormat {
       if (!notes.isEmpty() && notes.lastKey().compareTo(id) >= 0) {
         throw new IOException("snapshot entries are not in strictly increasing id order");
       }
-      notes.put(id, integer(note, "retain_until"));
+      long retainUntil = integer(note, "retain_until");
+      if (retainUntil < 0) {
+        throw new IOException("negative retain_until in snapshot entry " + i);
+      }
+      notes.put(id, retainUntil);
     }
-    if (in.read() != -1) {
-      throw new IOException("trailing data after " + entries + " snapshot entries");
+    List<byte[]> leaves = new ArrayList<>();
+    for (long i = 0; i < leafCount; i++) {
+      byte[] bytes = readLine(in);
+      if (bytes == null) {
+        throw new IOException("snapshot ends after " + i + " of " + leafCount + " leaves");
+      }
+      checkLeaf(parse(bytes), i);
+      leaves.add(bytes);
     }
-    return new Loaded(logTime, notes);
+    if (readLine(in) != null) {
+      throw new IOException("snapshot has lines after its last leaf");
+    }
+    return new Loaded(logTime, notes, leaves);
   }
 
-  /** The next line as a canonical object, or null at a clean end of file. */
-  private static JsonObject readLine(InputStream in) throws IOException {
+  private static void checkLeaf(JsonObject leaf, long position) throws IOException {
+    if (!leaf.members().keySet().containsAll(LEAF_REQUIRED)
+        || !LEAF_ALLOWED.containsAll(leaf.members().keySet())) {
+      throw new IOException("snapshot leaf " + position + " has the wrong fields");
+    }
+    if (integer(leaf, "v") != DecisionRecords.VERSION || integer(leaf, "index") != position) {
+      throw new IOException("snapshot leaf " + position + " has a wrong version or index");
+    }
+    String decision = string(leaf, "decision");
+    if (!DecisionRecords.ALLOW.equals(decision) && !DecisionRecords.DENY.equals(decision)) {
+      throw new IOException("snapshot leaf " + position + " has an unknown decision");
+    }
+  }
+
+  /** The next line's bytes without its newline, or null at a clean end of file. */
+  private static byte[] readLine(InputStream in) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     int b;
     while ((b = in.read()) != '\n') {
@@ -112,8 +167,16 @@ final class SnapshotFormat {
       }
       line.write(b);
     }
+    return line.toByteArray();
+  }
+
+  /** {@code line} as a canonical object, or null for null. */
+  private static JsonObject parse(byte[] line) throws IOException {
+    if (line == null) {
+      return null;
+    }
     try {
-      if (READER.readCanonical(line.toByteArray()) instanceof JsonObject o) {
+      if (READER.readCanonical(line) instanceof JsonObject o) {
         return o;
       }
     } catch (JsonException e) {
@@ -123,7 +186,7 @@ final class SnapshotFormat {
   }
 
   private static void fields(JsonObject o, Set<String> expected) throws IOException {
-    if (o == null || !o.members().keySet().equals(expected)) {
+    if (!o.members().keySet().equals(expected)) {
       throw new IOException("snapshot line fields differ from " + expected);
     }
   }

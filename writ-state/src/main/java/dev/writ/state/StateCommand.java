@@ -1,19 +1,21 @@
 package dev.writ.state;
 
 import dev.writ.core.Capability;
+import dev.writ.core.Reason;
 import dev.writ.core.WritId;
+import java.util.Optional;
 
 /**
  * A command of the replicated state machine (DESIGN.md section 3). Every command is a versioned
  * record, encoded as RFC 8785 canonical JSON by {@link CommandCodec}, and carries {@code at}: the
  * proposer's time in Unix seconds. Apply uses only {@code at}, never a replica's clock, so every
- * replica reaches the same state. Later issues add audit leaves, node registry, quarantine and
- * pause as further permitted records; switches over this type have no {@code default}, so a new
- * command breaks the build until every replica path handles it.
+ * replica reaches the same state. Later issues add node registry, quarantine and pause as further
+ * permitted records; switches over this type have no {@code default}, so a new command breaks the
+ * build until every replica path handles it.
  *
  * <p>Thread-safe: all implementations are immutable.
  */
-public sealed interface StateCommand permits StateCommand.Spend {
+public sealed interface StateCommand permits StateCommand.Authorize, StateCommand.Deny {
 
   /** Format version of every command this build writes and accepts. */
   int VERSION = 1;
@@ -22,24 +24,49 @@ public sealed interface StateCommand permits StateCommand.Spend {
   long at();
 
   /**
-   * Spends {@code id} unless it is already spent; the note is kept until {@code retainUntil} (Unix
-   * seconds) has passed in log time.
+   * Spends {@code id} unless it is already spent (the note is kept until {@code retainUntil}, Unix
+   * seconds, has passed in log time) and, in the same log entry, appends a decision record: {@code
+   * allow} when this command spent the id, {@code deny} with reason {@code SPENT} when it was
+   * already spent. Wire op {@code "authorize"}.
    *
    * @param envelopeSha256 the SHA-256 of the exact envelope bytes, 64 lowercase hex digits
    */
-  record Spend(WritId id, Capability cap, String envelopeSha256, long retainUntil, long at)
+  record Authorize(WritId id, Capability cap, String envelopeSha256, long retainUntil, long at)
       implements StateCommand {
-    public Spend {
-      if (envelopeSha256.length() != 64 || !envelopeSha256.chars().allMatch(Spend::isLowerHex)) {
-        throw new IllegalArgumentException("envelope_sha256 is 64 lowercase hex digits");
-      }
+    public Authorize {
+      checkSha256(envelopeSha256);
       if (retainUntil < 0 || at < 0) {
         throw new IllegalArgumentException("times are non-negative Unix seconds");
       }
     }
+  }
 
-    private static boolean isLowerHex(int c) {
-      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  /**
+   * Appends a {@code deny} decision record and changes nothing else: for a denial found before the
+   * spend (the id, if known, stays unspent). Wire op {@code "deny"}.
+   *
+   * @param id the writ id, when the envelope parsed far enough to have one
+   * @param envelopeSha256 the SHA-256 of the exact envelope bytes, 64 lowercase hex digits
+   * @param cap the capability, when known
+   */
+  record Deny(
+      Optional<WritId> id, String envelopeSha256, Optional<Capability> cap, Reason reason, long at)
+      implements StateCommand {
+    public Deny {
+      checkSha256(envelopeSha256);
+      if (at < 0) {
+        throw new IllegalArgumentException("times are non-negative Unix seconds");
+      }
     }
+  }
+
+  private static void checkSha256(String hex) {
+    if (hex.length() != 64 || !hex.chars().allMatch(StateCommand::isLowerHex)) {
+      throw new IllegalArgumentException("envelope_sha256 is 64 lowercase hex digits");
+    }
+  }
+
+  private static boolean isLowerHex(int c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
   }
 }

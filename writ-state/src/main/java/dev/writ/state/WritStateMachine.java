@@ -1,5 +1,6 @@
 package dev.writ.state;
 
+import dev.writ.core.SpendLedger;
 import dev.writ.core.WritId;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -12,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -32,16 +35,19 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.MD5FileUtil;
 
 /**
- * Writ's replicated state machine (DESIGN.md section 3); this slice holds the spent-writ notes.
- * Apply is deterministic: it reads only the log entry (its bytes and its {@code at} field), never a
- * clock, so all replicas agree. A command that does not decode strictly is answered with an error
- * and changes nothing but the applied index.
+ * Writ's replicated state machine (DESIGN.md section 3); this slice holds the spent-writ notes and
+ * the audit log's leaves. An authorization spends and appends its leaf in one apply, so both are in
+ * the same committed log entry; a leaf's index is the number of leaves before it. Apply is
+ * deterministic: it reads only the log entry (its bytes and its {@code at} field), never a clock,
+ * so all replicas agree. A command that does not decode strictly is answered with an error and
+ * changes nothing but the applied index.
  *
  * <p>Thread-safe: apply, snapshot and reads synchronize on this instance.
  */
 final class WritStateMachine extends BaseStateMachine {
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private final SpentNotes notes = new SpentNotes();
+  private final List<byte[]> leaves = new ArrayList<>();
 
   @Override
   public StateMachineStorage getStateMachineStorage() {
@@ -75,6 +81,8 @@ final class WritStateMachine extends BaseStateMachine {
       loaded = SnapshotFormat.read(in);
     }
     notes.reset(loaded.logTime(), loaded.notes());
+    leaves.clear();
+    leaves.addAll(loaded.leaves());
     setLastAppliedTermIndex(snapshot.getTermIndex());
   }
 
@@ -99,8 +107,20 @@ final class WritStateMachine extends BaseStateMachine {
     }
     notes.advanceTo(command.at());
     return switch (command) {
-      case StateCommand.Spend s -> new CommandResult.Spent(notes.spend(s.id(), s.retainUntil()));
+      case StateCommand.Authorize a -> {
+        SpendLedger.Outcome outcome = notes.spend(a.id(), a.retainUntil());
+        yield new CommandResult.Authorized(
+            outcome, appendLeaf(a, outcome == SpendLedger.Outcome.SPENT_NOW));
+      }
+      case StateCommand.Deny d -> new CommandResult.Audited(appendLeaf(d, false));
     };
+  }
+
+  private AuditLeaf appendLeaf(StateCommand command, boolean allowed) {
+    long index = leaves.size();
+    byte[] leaf = DecisionRecords.leaf(command, allowed, index);
+    leaves.add(leaf);
+    return new AuditLeaf(index, leaf);
   }
 
   @Override
@@ -120,7 +140,7 @@ final class WritStateMachine extends BaseStateMachine {
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
       OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch));
-      SnapshotFormat.write(out, notes.logTime(), notes.sortedById());
+      SnapshotFormat.write(out, notes.logTime(), notes.sortedById(), leaves);
       out.flush();
       ch.force(true);
     }
@@ -148,5 +168,14 @@ final class WritStateMachine extends BaseStateMachine {
 
   synchronized int noteCount() {
     return notes.size();
+  }
+
+  /** The audit leaves in log order, for tests in this package. */
+  synchronized List<AuditLeaf> leaves() {
+    List<AuditLeaf> out = new ArrayList<>(leaves.size());
+    for (int i = 0; i < leaves.size(); i++) {
+      out.add(new AuditLeaf(i, leaves.get(i)));
+    }
+    return out;
   }
 }

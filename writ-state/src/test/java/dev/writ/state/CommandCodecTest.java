@@ -1,27 +1,76 @@
 package dev.writ.state;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.writ.core.Capability;
+import dev.writ.core.Reason;
 import dev.writ.core.SpendLedger;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class CommandCodecTest {
   private static final String HASH = "ab".repeat(32);
 
   @Test
-  void encode_spend_isCanonicalAndRoundTrips() throws Exception {
-    StateCommand.Spend s = new StateCommand.Spend(Fixtures.id(7), Capability.DEPLOY, HASH, 100, 50);
+  void encode_authorize_isCanonicalAndRoundTrips() throws Exception {
+    StateCommand.Authorize s =
+        new StateCommand.Authorize(Fixtures.id(7), Capability.DEPLOY, HASH, 100, 50);
     byte[] bytes = CommandCodec.encode(s);
     assertThat(new String(bytes, StandardCharsets.UTF_8))
         .isEqualTo(
             "{\"at\":50,\"cap\":\"deploy\",\"envelope_sha256\":\""
                 + HASH
-                + "\",\"id\":\"00000000000000000000000000000007\",\"op\":\"spend\","
+                + "\",\"id\":\"00000000000000000000000000000007\",\"op\":\"authorize\","
                 + "\"retain_until\":100,\"v\":1}");
     assertThat(CommandCodec.decode(bytes)).isEqualTo(s);
+  }
+
+  @Test
+  void decode_retiredSpendOp_refusedWithUnknownOp() {
+    assertRefused(
+        "{\"at\":50,\"cap\":\"deploy\",\"envelope_sha256\":\""
+            + HASH
+            + "\",\"id\":\"00000000000000000000000000000007\",\"op\":\"spend\","
+            + "\"retain_until\":100,\"v\":1}",
+        "unknown_op");
+  }
+
+  @Test
+  void encode_denyWithAndWithoutOptionalFields_roundTrips() throws Exception {
+    StateCommand.Deny full =
+        new StateCommand.Deny(
+            Optional.of(Fixtures.id(7)), HASH, Optional.of(Capability.DEPLOY), Reason.EXPIRED, 50);
+    assertThat(new String(CommandCodec.encode(full), UTF_8))
+        .isEqualTo(
+            "{\"at\":50,\"cap\":\"deploy\",\"envelope_sha256\":\""
+                + HASH
+                + "\",\"id\":\"00000000000000000000000000000007\",\"op\":\"deny\","
+                + "\"reason\":\"EXPIRED\",\"v\":1}");
+    assertThat(CommandCodec.decode(CommandCodec.encode(full))).isEqualTo(full);
+    StateCommand.Deny bare =
+        new StateCommand.Deny(Optional.empty(), HASH, Optional.empty(), Reason.MALFORMED, 50);
+    assertThat(CommandCodec.decode(CommandCodec.encode(bare))).isEqualTo(bare);
+  }
+
+  @Test
+  void decode_denyWithUnknownReasonOrExtraField_refusedAsMalformed() {
+    assertRefused(
+        "{\"at\":1,\"envelope_sha256\":\""
+            + HASH
+            + "\",\"op\":\"deny\","
+            + "\"reason\":\"NOPE\",\"v\":1}",
+        "malformed");
+    assertRefused(
+        "{\"at\":1,\"envelope_sha256\":\""
+            + HASH
+            + "\",\"op\":\"deny\","
+            + "\"reason\":\"EXPIRED\",\"retain_until\":1,\"v\":1}",
+        "malformed");
+    assertRefused(
+        "{\"at\":1,\"envelope_sha256\":\"" + HASH + "\",\"op\":\"deny\",\"v\":1}", "malformed");
   }
 
   @Test
@@ -39,7 +88,7 @@ class CommandCodecTest {
     assertRefused(
         "{\"at\":50,\"cap\":\"deploy\",\"envelope_sha256\":\""
             + HASH
-            + "\",\"extra\":1,\"id\":\"00000000000000000000000000000007\",\"op\":\"spend\","
+            + "\",\"extra\":1,\"id\":\"00000000000000000000000000000007\",\"op\":\"authorize\","
             + "\"retain_until\":100,\"v\":1}",
         "malformed");
   }
@@ -51,8 +100,12 @@ class CommandCodecTest {
 
   @Test
   void result_roundTrips() throws Exception {
-    CommandResult r = new CommandResult.Spent(SpendLedger.Outcome.ALREADY_SPENT);
+    CommandResult r =
+        new CommandResult.Authorized(
+            SpendLedger.Outcome.ALREADY_SPENT, new AuditLeaf(3, "{\"v\":1}".getBytes(UTF_8)));
     assertThat(CommandCodec.decodeResult(CommandCodec.encodeResult(r))).isEqualTo(r);
+    CommandResult d = new CommandResult.Audited(new AuditLeaf(0, "{}".getBytes(UTF_8)));
+    assertThat(CommandCodec.decodeResult(CommandCodec.encodeResult(d))).isEqualTo(d);
     CommandResult e = new CommandResult.Refused("unknown_op", "x");
     assertThat(CommandCodec.decodeResult(CommandCodec.encodeResult(e))).isEqualTo(e);
   }

@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,7 @@ class SpentNotesTest {
     n.spend(Fixtures.id(1), 100);
     n.advanceTo(42);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    SnapshotFormat.write(out, n.logTime(), n.sortedById());
+    SnapshotFormat.write(out, n.logTime(), n.sortedById(), List.of());
     SnapshotFormat.Loaded loaded = SnapshotFormat.read(new ByteArrayInputStream(out.toByteArray()));
     assertThat(loaded.logTime()).isEqualTo(42);
     assertThat(loaded.notes()).isEqualTo(n.sortedById());

@@ -1,0 +1,57 @@
+package dev.writ.state;
+
+import dev.writ.core.Reason;
+import dev.writ.core.json.CanonicalJson;
+import dev.writ.core.json.JsonValue;
+import dev.writ.core.json.JsonValue.JsonInteger;
+import dev.writ.core.json.JsonValue.JsonObject;
+import dev.writ.core.json.JsonValue.JsonString;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Builds decision records, the audit log's leaves (docs/spec/log.md, "Decision records (leaves)"):
+ * the RFC 8785 bytes of {@code
+ * {"cap"?,"decision","envelope_sha256","id"?,"index","reason"?,"time","v":1}}.
+ *
+ * <p>Thread-safe: stateless.
+ */
+final class DecisionRecords {
+  /** Format version of a decision record. */
+  static final int VERSION = 1;
+
+  static final String ALLOW = "allow";
+  static final String DENY = "deny";
+
+  private DecisionRecords() {}
+
+  /** The record of what {@code command} decided, at ledger position {@code index}. */
+  static byte[] leaf(StateCommand command, boolean allowed, long index) {
+    Map<String, JsonValue> m = new LinkedHashMap<>();
+    m.put("v", new JsonInteger(VERSION));
+    switch (command) {
+      case StateCommand.Authorize a -> {
+        m.put("id", new JsonString(a.id().hex()));
+        m.put("envelope_sha256", new JsonString(a.envelopeSha256()));
+        m.put("cap", new JsonString(a.cap().wire()));
+        m.put("decision", new JsonString(allowed ? ALLOW : DENY));
+        if (!allowed) {
+          m.put("reason", new JsonString(Reason.SPENT.name()));
+        }
+      }
+      case StateCommand.Deny d -> {
+        if (allowed) {
+          throw new IllegalArgumentException("a deny command never allows");
+        }
+        d.id().ifPresent(id -> m.put("id", new JsonString(id.hex())));
+        m.put("envelope_sha256", new JsonString(d.envelopeSha256()));
+        d.cap().ifPresent(c -> m.put("cap", new JsonString(c.wire())));
+        m.put("decision", new JsonString(DENY));
+        m.put("reason", new JsonString(d.reason().name()));
+      }
+    }
+    m.put("time", new JsonInteger(command.at()));
+    m.put("index", new JsonInteger(index));
+    return CanonicalJson.write(new JsonObject(m));
+  }
+}
