@@ -1,0 +1,53 @@
+package dev.writ.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.writ.core.Capability;
+import dev.writ.core.TestFleet;
+import dev.writ.core.json.CanonicalJson;
+import dev.writ.state.RatisSpendLedger;
+import dev.writ.state.StateCluster;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AuthorityTest {
+  private static final TestFleet FLEET = TestFleet.standard();
+  private static final Clock CLOCK = Clock.fixed(TestFleet.NOW, ZoneOffset.UTC);
+
+  @TempDir Path dir;
+
+  @Test
+  void decide_ledgerDown_isServiceUnavailableNeverAllow() throws Exception {
+    byte[] writ = TestFleet.sign(FLEET.writ(Capability.DEPLOY).build(), TestFleet.ALICE);
+    StateCluster cluster = StateCluster.startEmbedded(dir);
+    cluster.close();
+    try (RatisSpendLedger ledger = cluster.newSpendLedger(CLOCK, Duration.ofSeconds(2))) {
+      Reply reply = new Authority(FLEET.root(), ledger, CLOCK).decide(writ);
+
+      assertThat(reply.status()).isEqualTo(Reply.SERVICE_UNAVAILABLE);
+      assertThat(new String(CanonicalJson.write(reply.body()), StandardCharsets.UTF_8))
+          .isEqualTo("{\"decision\":\"deny\",\"reason\":\"LEDGER_UNAVAILABLE\"}");
+    }
+  }
+
+  @Test
+  void decide_garbageWithLedgerDown_cannotAuditSoIsServiceUnavailable() throws Exception {
+    StateCluster cluster = StateCluster.startEmbedded(dir);
+    cluster.close();
+    try (RatisSpendLedger ledger = cluster.newSpendLedger(CLOCK, Duration.ofSeconds(2))) {
+      Reply reply =
+          new Authority(FLEET.root(), ledger, CLOCK)
+              .decide("x".getBytes(StandardCharsets.US_ASCII));
+
+      assertThat(reply.status()).isEqualTo(Reply.SERVICE_UNAVAILABLE);
+    }
+  }
+}
