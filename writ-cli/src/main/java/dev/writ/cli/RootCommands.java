@@ -98,6 +98,23 @@ final class RootCommands implements Runnable {
     }
   }
 
+  /** Applies {@code --threshold ROLE=N} options; N must be a positive integer. */
+  static void applyThresholds(RootDraft draft, List<String> thresholds) throws CliException {
+    for (String t : thresholds) {
+      String[] p = pair(t, "--threshold");
+      int n;
+      try {
+        n = Integer.parseInt(p[1]);
+      } catch (NumberFormatException e) {
+        throw new CliException("--threshold wants ROLE=N with N a positive integer", e);
+      }
+      if (n < 1) {
+        throw new CliException("--threshold wants ROLE=N with N a positive integer");
+      }
+      draft.threshold(role(p[0]), n);
+    }
+  }
+
   static Policy policyFromYaml(Path file) throws CliException {
     JsonNode n;
     try {
@@ -237,14 +254,7 @@ final class RootCommands implements Runnable {
             PublicKeyFiles.read(Path.of(p[1])),
             Optional.empty());
       }
-      for (String t : thresholds) {
-        String[] p = pair(t, "--threshold");
-        try {
-          draft.threshold(role(p[0]), Integer.parseInt(p[1]));
-        } catch (NumberFormatException e) {
-          throw new CliException("--threshold wants ROLE=N", e);
-        }
-      }
+      applyThresholds(draft, thresholds);
       Policy pol = policy == null ? RootDraft.defaultPolicy() : policyFromYaml(policy);
       try {
         RootContents rc = draft.build(1, date(expires), trustDomain, pol);
@@ -416,10 +426,7 @@ final class RootCommands implements Runnable {
         PublicKeyVerifier k = PublicKeyFiles.read(Path.of(p[1]));
         draft.role(role(p[0]), k, Optional.empty());
       }
-      for (String t : thresholds) {
-        String[] p = pair(t, "--threshold");
-        draft.threshold(role(p[0]), Integer.parseInt(p[1]));
-      }
+      applyThresholds(draft, thresholds);
       try {
         RootContents next =
             draft.build(
