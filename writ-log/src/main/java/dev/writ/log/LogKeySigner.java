@@ -76,6 +76,11 @@ public final class LogKeySigner {
     return out;
   }
 
+  /** The 32-byte seed, only for {@link LogKeyFile}; the one door the private key leaves by. */
+  byte[] seedForKeyFile() {
+    return privateKey.getEncoded();
+  }
+
   @Override
   public String toString() {
     return "LogKeySigner[" + verifierKey.name() + "]";
