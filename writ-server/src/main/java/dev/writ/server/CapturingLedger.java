@@ -12,10 +12,12 @@ import java.util.Optional;
  */
 final class CapturingLedger implements SpendLedger {
   private final RatisSpendLedger ledger;
+  private final ServerMetrics metrics;
   private Optional<AuditLeaf> leaf = Optional.empty();
 
-  CapturingLedger(RatisSpendLedger ledger) {
+  CapturingLedger(RatisSpendLedger ledger, ServerMetrics metrics) {
     this.ledger = ledger;
+    this.metrics = metrics;
   }
 
   @Override
@@ -23,7 +25,9 @@ final class CapturingLedger implements SpendLedger {
     if (leaf.isPresent()) {
       throw new IllegalStateException("one spend per request");
     }
+    long start = System.nanoTime();
     RatisSpendLedger.Authorization a = ledger.authorize(request);
+    metrics.observeCommit(System.nanoTime() - start);
     leaf = Optional.of(a.leaf());
     return a.outcome();
   }

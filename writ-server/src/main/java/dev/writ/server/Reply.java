@@ -1,27 +1,35 @@
 package dev.writ.server;
 
-import dev.writ.core.Decision;
 import dev.writ.core.Reason;
 import dev.writ.core.WritId;
 import dev.writ.core.json.CanonicalJson;
 import dev.writ.core.json.JsonValue;
-import dev.writ.state.AuditLeaf;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * An HTTP status and its canonical JSON body (RFC 8785, via {@link CanonicalJson}). Immutable.
+ * An HTTP status and its canonical JSON body (RFC 8785, via {@link CanonicalJson}), with the
+ * decision and reason it carries for metrics. Immutable.
  *
  * @param status the HTTP status code
  * @param body the response body
+ * @param decision {@code allow} or {@code deny}
+ * @param reason the reason code, empty for an allow
  */
-record Reply(int status, JsonValue body) {
+record Reply(int status, JsonValue body, String decision, String reason) {
   static final int OK = 200;
   static final int BAD_REQUEST = 400;
   static final int FORBIDDEN = 403;
   static final int PAYLOAD_TOO_LARGE = 413;
+  static final int TOO_MANY_REQUESTS = 429;
   static final int SERVICE_UNAVAILABLE = 503;
+
+  /** The code of a 429 (docs/spec/api.md section 6); not audited. */
+  static final String RATE_LIMITED = "RATE_LIMITED";
+
+  /** The code of a 503 when too many requests wait for the ledger; not audited. */
+  static final String OVERLOADED = "OVERLOADED";
 
   /**
    * The code of a 503: the ledger could not establish or record the outcome. It is a server
@@ -32,48 +40,55 @@ record Reply(int status, JsonValue body) {
   static final String LEDGER_UNAVAILABLE = "LEDGER_UNAVAILABLE";
 
   /**
-   * 200: the writ was allowed and spent. The receipt carries the audit leaf committed with the
-   * spend; the signed checkpoint and the inclusion proof (DESIGN.md section 4) come in a later
-   * slice.
+   * 200: the writ was allowed and spent; {@code receipt} proves the leaf committed with the spend
+   * (docs/spec/api.md section 3).
    */
-  static Reply allow(WritId id, AuditLeaf leaf) {
-    Map<String, JsonValue> receipt = new LinkedHashMap<>();
-    receipt.put("index", new JsonValue.JsonInteger(leaf.index()));
-    receipt.put("leaf", new JsonValue.JsonString(leaf.base64()));
+  static Reply allow(WritId id, JsonValue.JsonObject receipt) {
     Map<String, JsonValue> body = new LinkedHashMap<>();
     body.put("decision", new JsonValue.JsonString("allow"));
     body.put("id", new JsonValue.JsonString(id.hex()));
-    body.put("receipt", new JsonValue.JsonObject(receipt));
-    return new Reply(OK, new JsonValue.JsonObject(body));
+    body.put("receipt", receipt);
+    return new Reply(OK, new JsonValue.JsonObject(body), "allow", "");
   }
 
-  /** 400 for input that is not a well-formed writ, 403 for a writ that was denied. */
-  static Reply deny(Decision.Deny deny) {
-    return deny(statusOf(deny.reason()), deny.reason().name(), deny.id());
-  }
-
-  /** 413: the request body is larger than any envelope may be. */
-  static Reply oversize() {
-    return deny(PAYLOAD_TOO_LARGE, Reason.OVERSIZE.name(), Optional.empty());
+  /**
+   * 400 for input that is not a well-formed writ, 403 for a writ that was denied, 413 for {@code
+   * OVERSIZE}; {@code receipt} proves the audited denial.
+   */
+  static Reply deny(Reason reason, Optional<WritId> id, JsonValue.JsonObject receipt) {
+    return deny(statusOf(reason), reason.name(), id, Optional.of(receipt));
   }
 
   /** 503: see {@link #LEDGER_UNAVAILABLE}. Never an allow. */
   static Reply ledgerUnavailable(Optional<WritId> id) {
-    return deny(SERVICE_UNAVAILABLE, LEDGER_UNAVAILABLE, id);
+    return deny(SERVICE_UNAVAILABLE, LEDGER_UNAVAILABLE, id, Optional.empty());
   }
 
-  private static Reply deny(int status, String code, Optional<WritId> id) {
+  /** 503: too many requests wait for the ledger. */
+  static Reply overloaded() {
+    return deny(SERVICE_UNAVAILABLE, OVERLOADED, Optional.empty(), Optional.empty());
+  }
+
+  /** 429: over the request rate. */
+  static Reply rateLimited() {
+    return deny(TOO_MANY_REQUESTS, RATE_LIMITED, Optional.empty(), Optional.empty());
+  }
+
+  private static Reply deny(
+      int status, String code, Optional<WritId> id, Optional<JsonValue.JsonObject> receipt) {
     Map<String, JsonValue> body = new LinkedHashMap<>();
     body.put("decision", new JsonValue.JsonString("deny"));
     body.put("reason", new JsonValue.JsonString(code));
     id.ifPresent(i -> body.put("id", new JsonValue.JsonString(i.hex())));
-    return new Reply(status, new JsonValue.JsonObject(body));
+    receipt.ifPresent(r -> body.put("receipt", r));
+    return new Reply(status, new JsonValue.JsonObject(body), "deny", code);
   }
 
   /** Parse failures are the client's malformed request; every other reason is a refusal. */
   static int statusOf(Reason reason) {
     return switch (reason) {
-      case OVERSIZE, MALFORMED, NON_CANONICAL, UNSUPPORTED_VERSION, UNKNOWN_FIELD -> BAD_REQUEST;
+      case OVERSIZE -> PAYLOAD_TOO_LARGE;
+      case MALFORMED, NON_CANONICAL, UNSUPPORTED_VERSION, UNKNOWN_FIELD -> BAD_REQUEST;
       case ROOT_EXPIRED,
           ROOT_ROLLBACK,
           UNKNOWN_KEY,

@@ -1,10 +1,18 @@
 package dev.writ.server;
 
 import dev.writ.core.Limits;
+import dev.writ.core.json.CanonicalJson;
+import dev.writ.core.json.JsonValue;
+import dev.writ.core.json.JsonValue.JsonInteger;
+import dev.writ.core.json.JsonValue.JsonString;
+import dev.writ.state.AuditLogReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
@@ -15,15 +23,21 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The HTTP surface: {@code POST /v1/writs} and {@code GET /healthz}; any other path is 404, any
- * other method on a known path 405. Request bodies are bounded before they are read whole.
+ * The HTTP surface of docs/spec/api.md: {@code POST /v1/writs}, the log ({@code /checkpoint},
+ * {@code /tile/...}, {@code /v1/log/key}), {@code /v1/status}, {@code /healthz} and {@code
+ * /metrics}. Any other path is 404, another method on a known path 405. Request bodies are bounded
+ * before they are read whole, and writs pass the rate and in-flight limits first.
  *
- * <p>Thread-safe: holds only the thread-safe {@link Authority}. Blocks a Jetty worker thread while
- * the ledger commits.
+ * <p>Thread-safe: every part it holds is. Blocks a Jetty worker thread while the ledger commits.
  */
 final class Routes extends Handler.Abstract {
   static final String WRITS = "/v1/writs";
   static final String HEALTH = "/healthz";
+  static final String STATUS = "/v1/status";
+  static final String LOG_KEY = "/v1/log/key";
+  static final String CHECKPOINT = "/checkpoint";
+  static final String METRICS = "/metrics";
+  static final String TILE_PREFIX = "/tile/";
 
   /**
    * The largest request body read: an envelope larger than {@link Limits#MAX_ENVELOPE_BYTES} is
@@ -33,60 +47,152 @@ final class Routes extends Handler.Abstract {
 
   private static final String JSON = "application/json";
   private static final String TEXT = "text/plain; charset=utf-8";
+  private static final String OCTETS = "application/octet-stream";
+  private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+
+  /** What {@code /v1/status} reports about the replica. */
+  interface Status {
+    String peer();
+
+    String role();
+
+    long applied();
+  }
 
   private final Authority authority;
+  private final CheckpointSigner checkpoints;
+  private final AuditLogReader log;
+  private final ServerMetrics metrics;
+  private final Limiter limiter;
+  private final Status status;
 
-  Routes(Authority authority) {
+  Routes(
+      Authority authority,
+      CheckpointSigner checkpoints,
+      AuditLogReader log,
+      ServerMetrics metrics,
+      Limiter limiter,
+      Status status) {
     this.authority = authority;
+    this.checkpoints = checkpoints;
+    this.log = log;
+    this.metrics = metrics;
+    this.limiter = limiter;
+    this.status = status;
   }
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws IOException {
     String path = request.getHttpURI().getPath();
     String method = request.getMethod();
+    if (path != null && path.startsWith(TILE_PREFIX)) {
+      if (!HttpMethod.GET.is(method)) {
+        return notAllowed(response, callback, "GET");
+      }
+      return tile(path.substring(1), response, callback);
+    }
     switch (path) {
       case WRITS -> {
         if (!HttpMethod.POST.is(method)) {
-          return text(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "POST", "");
+          return notAllowed(response, callback, "POST");
         }
         writs(request, response, callback);
       }
-      case HEALTH -> {
+      case HEALTH, STATUS, LOG_KEY, CHECKPOINT, METRICS -> {
         if (!HttpMethod.GET.is(method)) {
-          return text(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "GET", "");
+          return notAllowed(response, callback, "GET");
         }
-        text(response, callback, HttpStatus.OK_200, null, "ok");
+        get(path, response, callback);
       }
-      case null, default -> text(response, callback, HttpStatus.NOT_FOUND_404, null, "");
+      case null, default -> send(response, callback, HttpStatus.NOT_FOUND_404, TEXT, new byte[0]);
     }
+    return true;
+  }
+
+  private void get(String path, Response response, Callback callback) {
+    switch (path) {
+      case HEALTH -> send(response, callback, HttpStatus.OK_200, TEXT, utf8("ok"));
+      case STATUS -> send(response, callback, HttpStatus.OK_200, JSON, statusBody());
+      case LOG_KEY ->
+          send(response, callback, HttpStatus.OK_200, TEXT, utf8(checkpoints.vkey() + "\n"));
+      case CHECKPOINT -> {
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        send(response, callback, HttpStatus.OK_200, TEXT, checkpoints.current().note());
+      }
+      case METRICS ->
+          send(response, callback, HttpStatus.OK_200, ServerMetrics.CONTENT_TYPE, metrics.scrape());
+      default -> send(response, callback, HttpStatus.NOT_FOUND_404, TEXT, new byte[0]);
+    }
+  }
+
+  private byte[] statusBody() {
+    Map<String, JsonValue> m = new LinkedHashMap<>();
+    m.put("applied", new JsonInteger(status.applied()));
+    m.put("log_size", new JsonInteger(log.size()));
+    m.put("peer", new JsonString(status.peer()));
+    m.put("role", new JsonString(status.role()));
+    return CanonicalJson.write(new JsonValue.JsonObject(m));
+  }
+
+  private boolean tile(String relative, Response response, Callback callback) {
+    Optional<TileRequest> parsed = TileRequest.parse(relative);
+    Optional<byte[]> bytes =
+        parsed.flatMap(t -> t.entries() ? log.entryBundle(t.tile()) : log.tile(t.tile()));
+    if (bytes.isEmpty()) {
+      send(response, callback, HttpStatus.NOT_FOUND_404, TEXT, new byte[0]);
+      return true;
+    }
+    response
+        .getHeaders()
+        .put(HttpHeader.CACHE_CONTROL, parsed.get().tile().partial() ? "no-store" : IMMUTABLE);
+    send(response, callback, HttpStatus.OK_200, OCTETS, bytes.get());
     return true;
   }
 
   private void writs(Request request, Response response, Callback callback) throws IOException {
+    Reply reply;
+    if (!limiter.tryAcquireRate()) {
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+      reply = Reply.rateLimited();
+    } else if (!limiter.tryEnter()) {
+      reply = Reply.overloaded();
+    } else {
+      try {
+        reply = decide(request);
+      } finally {
+        limiter.exit();
+      }
+    }
+    metrics.answered(reply);
+    send(response, callback, reply.status(), JSON, reply.bytes());
+  }
+
+  private Reply decide(Request request) throws IOException {
     long declared = request.getLength();
-    byte[] body = declared > MAX_BODY_BYTES ? null : readBounded(request);
-    Reply reply = body == null ? Reply.oversize() : authority.decide(body);
-    response.setStatus(reply.status());
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
-    response.write(true, ByteBuffer.wrap(reply.bytes()), callback);
-  }
-
-  /** The body, or null if it is longer than {@link #MAX_BODY_BYTES}. */
-  private static byte[] readBounded(Request request) throws IOException {
+    if (declared > MAX_BODY_BYTES) {
+      return authority.oversize(new byte[0]);
+    }
+    byte[] body;
     try (InputStream in = Content.Source.asInputStream(request)) {
-      byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-      return bytes.length > MAX_BODY_BYTES ? null : bytes;
+      body = in.readNBytes(MAX_BODY_BYTES + 1);
     }
+    return body.length > MAX_BODY_BYTES ? authority.oversize(body) : authority.decide(body);
   }
 
-  private static boolean text(
-      Response response, Callback callback, int status, String allow, String text) {
-    response.setStatus(status);
-    if (allow != null) {
-      response.getHeaders().put(HttpHeader.ALLOW, allow);
-    }
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, TEXT);
-    response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), callback);
+  private static boolean notAllowed(Response response, Callback callback, String allow) {
+    response.getHeaders().put(HttpHeader.ALLOW, allow);
+    send(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, TEXT, new byte[0]);
     return true;
+  }
+
+  private static void send(
+      Response response, Callback callback, int status, String contentType, byte[] body) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    response.write(true, ByteBuffer.wrap(body), callback);
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

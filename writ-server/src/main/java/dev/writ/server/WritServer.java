@@ -1,14 +1,19 @@
 package dev.writ.server;
 
 import dev.writ.core.TrustRoot;
+import dev.writ.log.LogKeyFile;
+import dev.writ.log.LogKeySigner;
+import dev.writ.state.AuditLogReader;
 import dev.writ.state.RatisSpendLedger;
 import dev.writ.state.StateCluster;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The Writ authority over HTTP on loopback: verifies writs against a pinned {@link TrustRoot},
@@ -26,43 +31,100 @@ public final class WritServer implements AutoCloseable {
   /** How long a request waits for the ledger to commit before it is answered 503. */
   static final Duration LEDGER_TIMEOUT = Duration.ofSeconds(10);
 
+  /** A connection without bytes for this long is closed (docs/spec/api.md section 6). */
+  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * HTTP worker threads: each request to the ledger blocks one while its command commits, so group
+   * commit needs many in flight; virtual threads would serve too but pin on Ratis's locks.
+   */
+  static final int MAX_THREADS = 256;
+
   private final StateCluster cluster;
   private final RatisSpendLedger ledger;
   private final Server http;
   private final ServerConnector connector;
+  private final String vkey;
 
   private WritServer(
-      StateCluster cluster, RatisSpendLedger ledger, Server http, ServerConnector connector) {
+      StateCluster cluster,
+      RatisSpendLedger ledger,
+      Server http,
+      ServerConnector connector,
+      String vkey) {
     this.cluster = cluster;
     this.ledger = ledger;
     this.http = http;
     this.connector = connector;
+    this.vkey = vkey;
   }
 
   /**
-   * Starts the state peer under {@code dataDir} (new or existing) and the HTTP listener.
-   *
-   * @param port the TCP port on {@link #HOST}; 0 picks a free one, see {@link #port()}
-   * @param root the pinned trust root writs are verified against
-   * @param dataDir where the replicated ledger and audit log live
-   * @param clock the verification time and the time recorded in audit leaves
-   * @throws IOException if either cannot start; whatever started is stopped again
+   * Starts the embedded single peer under {@code dataDir} with every default of {@link
+   * ServerConfig#embedded} and the HTTP listener on {@code port} (0 picks a free one).
    */
   public static WritServer start(int port, TrustRoot root, Path dataDir, Clock clock)
       throws IOException {
-    StateCluster cluster = StateCluster.startEmbedded(dataDir);
-    RatisSpendLedger ledger = cluster.newSpendLedger(clock, LEDGER_TIMEOUT);
-    Server http = new Server();
+    return start(ServerConfig.embedded(port, root, dataDir, clock));
+  }
+
+  /**
+   * Starts the state peer (new or existing data), loads or creates the log key, and starts the HTTP
+   * listener.
+   *
+   * @throws IOException if any part cannot start; whatever started is stopped again
+   */
+  public static WritServer start(ServerConfig config) throws IOException {
+    LogKeySigner logKey =
+        LogKeyFile.loadOrCreate(config.logKeyFile(), config.origin(), new SecureRandom());
+    StateCluster cluster =
+        config.peers().isEmpty()
+            ? StateCluster.startEmbedded(config.dataDir())
+            : StateCluster.startMember(
+                config.peers(), config.localId().orElseThrow(), config.dataDir());
+    RatisSpendLedger ledger = cluster.newSpendLedger(config.clock(), LEDGER_TIMEOUT);
+    AuditLogReader log = cluster.auditLog();
+    CheckpointSigner checkpoints = new CheckpointSigner(log, logKey);
+    ServerMetrics metrics = new ServerMetrics(log::size);
+    Authority authority =
+        new Authority(
+            config.root(),
+            ledger,
+            new ReceiptIssuer(log, checkpoints, LEDGER_TIMEOUT),
+            metrics,
+            config.clock());
+    Limiter limiter =
+        new Limiter(config.rate(), config.burst(), config.maxInFlight(), System::nanoTime);
+    Routes.Status status =
+        new Routes.Status() {
+          @Override
+          public String peer() {
+            return cluster.localPeerId();
+          }
+
+          @Override
+          public String role() {
+            return cluster.localRole();
+          }
+
+          @Override
+          public long applied() {
+            return cluster.localAppliedIndex();
+          }
+        };
+    Server http = new Server(threadPool());
     ServerConnector connector = new ServerConnector(http);
-    connector.setHost(HOST);
-    connector.setPort(port);
+    connector.setHost(config.listenHost());
+    connector.setPort(config.listenPort());
+    connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
     http.addConnector(connector);
-    http.setHandler(new Routes(new Authority(root, ledger, clock)));
-    WritServer server = new WritServer(cluster, ledger, http, connector);
+    http.setHandler(new Routes(authority, checkpoints, log, metrics, limiter, status));
+    WritServer server = new WritServer(cluster, ledger, http, connector, checkpoints.vkey());
     try {
       http.start();
     } catch (Exception e) { // Jetty's start() declares Exception
-      IOException failure = new IOException("HTTP listener did not start on " + HOST, e);
+      IOException failure =
+          new IOException("HTTP listener did not start on " + config.listenHost(), e);
       try {
         server.close();
       } catch (IOException suppressed) {
@@ -71,6 +133,22 @@ public final class WritServer implements AutoCloseable {
       throw failure;
     }
     return server;
+  }
+
+  private static QueuedThreadPool threadPool() {
+    QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS);
+    pool.setName("writ-http");
+    return pool;
+  }
+
+  /** The log's verifier key in signed-note form. */
+  public String logKey() {
+    return vkey;
+  }
+
+  /** The address the listener is bound to. */
+  public String host() {
+    return connector.getHost();
   }
 
   /** The bound port. */

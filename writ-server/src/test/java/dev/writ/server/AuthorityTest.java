@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.writ.core.Capability;
 import dev.writ.core.TestFleet;
 import dev.writ.core.json.CanonicalJson;
+import dev.writ.log.LogKeySigner;
+import dev.writ.state.AuditLogReader;
 import dev.writ.state.RatisSpendLedger;
 import dev.writ.state.StateCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -24,13 +27,25 @@ class AuthorityTest {
 
   @TempDir Path dir;
 
+  private static Authority authority(StateCluster cluster, RatisSpendLedger ledger) {
+    AuditLogReader log = cluster.auditLog();
+    CheckpointSigner checkpoints =
+        new CheckpointSigner(log, LogKeySigner.generate("test/log", new SecureRandom()));
+    return new Authority(
+        FLEET.root(),
+        ledger,
+        new ReceiptIssuer(log, checkpoints, Duration.ofSeconds(2)),
+        new ServerMetrics(log::size),
+        CLOCK);
+  }
+
   @Test
   void decide_ledgerDown_isServiceUnavailableNeverAllow() throws Exception {
     byte[] writ = TestFleet.sign(FLEET.writ(Capability.DEPLOY).build(), TestFleet.ALICE);
     StateCluster cluster = StateCluster.startEmbedded(dir);
     cluster.close();
     try (RatisSpendLedger ledger = cluster.newSpendLedger(CLOCK, Duration.ofSeconds(2))) {
-      Reply reply = new Authority(FLEET.root(), ledger, CLOCK).decide(writ);
+      Reply reply = authority(cluster, ledger).decide(writ);
 
       assertThat(reply.status()).isEqualTo(Reply.SERVICE_UNAVAILABLE);
       assertThat(new String(CanonicalJson.write(reply.body()), StandardCharsets.UTF_8))
@@ -43,9 +58,7 @@ class AuthorityTest {
     StateCluster cluster = StateCluster.startEmbedded(dir);
     cluster.close();
     try (RatisSpendLedger ledger = cluster.newSpendLedger(CLOCK, Duration.ofSeconds(2))) {
-      Reply reply =
-          new Authority(FLEET.root(), ledger, CLOCK)
-              .decide("x".getBytes(StandardCharsets.US_ASCII));
+      Reply reply = authority(cluster, ledger).decide("x".getBytes(StandardCharsets.US_ASCII));
 
       assertThat(reply.status()).isEqualTo(Reply.SERVICE_UNAVAILABLE);
     }

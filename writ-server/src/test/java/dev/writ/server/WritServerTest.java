@@ -66,7 +66,8 @@ class WritServerTest {
     assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
     assertThat(r.body())
         .startsWith("{\"decision\":\"allow\",\"id\":\"")
-        .contains("\"receipt\":{\"index\":0,\"leaf\":\"");
+        .contains("\"index\":0,\"leaf\":\"");
+    ReceiptCheck.verified(r.body(), server.logKey(), writ);
     String leaf = r.body().replaceAll(".*\"leaf\":\"([^\"]+)\".*", "$1");
     assertThat(new String(Base64.getDecoder().decode(leaf), StandardCharsets.UTF_8))
         .contains("allow");
@@ -82,7 +83,8 @@ class WritServerTest {
     assertThat(again.statusCode()).isEqualTo(403);
     assertThat(again.body())
         .startsWith("{\"decision\":\"deny\",\"id\":\"")
-        .endsWith("\"reason\":\"SPENT\"}");
+        .contains("\"reason\":\"SPENT\"");
+    ReceiptCheck.verified(again.body(), server.logKey(), writ);
     // leaf 1 is the SPENT denial: the next allow lands at leaf 2
     assertThat(post(deployWrit()).body()).contains("\"index\":2,");
   }
@@ -105,7 +107,8 @@ class WritServerTest {
     HttpResponse<String> r = post("not a writ".getBytes(StandardCharsets.UTF_8));
 
     assertThat(r.statusCode()).isEqualTo(400);
-    assertThat(r.body()).isEqualTo("{\"decision\":\"deny\",\"reason\":\"MALFORMED\"}");
+    assertThat(r.body()).startsWith("{\"decision\":\"deny\",\"reason\":\"MALFORMED\",");
+    ReceiptCheck.verified(r.body(), server.logKey(), "not a writ".getBytes(StandardCharsets.UTF_8));
     assertThat(post(deployWrit()).body()).contains("\"index\":1,");
   }
 
@@ -117,7 +120,9 @@ class WritServerTest {
     HttpResponse<String> r = post(big);
 
     assertThat(r.statusCode()).isEqualTo(413);
-    assertThat(r.body()).isEqualTo("{\"decision\":\"deny\",\"reason\":\"OVERSIZE\"}");
+    assertThat(r.body()).startsWith("{\"decision\":\"deny\",\"reason\":\"OVERSIZE\",");
+    // audited: the next decision lands at leaf 1
+    assertThat(post(deployWrit()).body()).contains("\"index\":1,");
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.writ.core.json.JsonValue;
 import dev.writ.core.json.JsonValue.JsonInteger;
 import dev.writ.core.json.JsonValue.JsonObject;
 import dev.writ.core.json.JsonValue.JsonString;
+import dev.writ.log.AppendOnlyLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,11 +54,23 @@ final class SnapshotFormat {
   static void write(
       OutputStream out, long logTime, NavigableMap<WritId, Long> notes, List<byte[]> leaves)
       throws IOException {
+    AppendOnlyLog log = new AppendOnlyLog();
+    for (byte[] leaf : leaves) {
+      log.append(leaf);
+    }
+    write(out, logTime, notes, log);
+  }
+
+  /** Writes a snapshot of {@code notes} and every leaf of {@code log} (up to its size now). */
+  static void write(
+      OutputStream out, long logTime, NavigableMap<WritId, Long> notes, AppendOnlyLog log)
+      throws IOException {
+    long size = log.size();
     Map<String, JsonValue> header = new LinkedHashMap<>();
     header.put("v", new JsonInteger(VERSION));
     header.put("format", new JsonString(FORMAT));
     header.put("entries", new JsonInteger(notes.size()));
-    header.put("leaves", new JsonInteger(leaves.size()));
+    header.put("leaves", new JsonInteger(size));
     header.put("log_time", new JsonInteger(logTime));
     line(out, CanonicalJson.write(new JsonObject(header)));
     for (Map.Entry<WritId, Long> e : notes.entrySet()) {
@@ -66,8 +79,8 @@ final class SnapshotFormat {
       m.put("retain_until", new JsonInteger(e.getValue()));
       line(out, CanonicalJson.write(new JsonObject(m)));
     }
-    for (byte[] leaf : leaves) {
-      line(out, leaf);
+    for (long i = 0; i < size; i++) {
+      line(out, log.entry(i));
     }
   }
 

@@ -37,6 +37,38 @@ public final class StateCluster implements AutoCloseable {
   /** One peer: its id, loopback port and data directory. */
   public record PeerSpec(String id, int port, Path dataDir) {}
 
+  /**
+   * One member of a group whose peers run in separate processes: its id and its Raft address.
+   *
+   * @param host the address the peer binds and is reached at
+   */
+  public record PeerAddress(String id, String host, int port) {
+    public PeerAddress {
+      if (id.isEmpty() || !id.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-')) {
+        throw new IllegalArgumentException("peer id must be letters, digits or '-': " + id);
+      }
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("peer port out of range: " + port);
+      }
+    }
+
+    /** Parses {@code id=host:port}. */
+    public static PeerAddress parse(String spec) {
+      int eq = spec.indexOf('=');
+      int colon = spec.lastIndexOf(':');
+      if (eq <= 0 || colon < eq + 2 || colon == spec.length() - 1) {
+        throw new IllegalArgumentException("peer must be id=host:port, got " + spec);
+      }
+      int port;
+      try {
+        port = Integer.parseInt(spec.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("peer port is not a number in " + spec, e);
+      }
+      return new PeerAddress(spec.substring(0, eq), spec.substring(eq + 1, colon), port);
+    }
+  }
+
   /** The one group id every Writ state group uses; a deployment runs one group. */
   static final RaftGroupId GROUP_ID =
       RaftGroupId.valueOf(
@@ -47,17 +79,48 @@ public final class StateCluster implements AutoCloseable {
   private final List<RaftServer> servers = new ArrayList<>();
   private final List<WritStateMachine> machines = new ArrayList<>();
 
-  private StateCluster(List<PeerSpec> peers) {
+  private StateCluster(List<PeerSpec> peers, List<PeerAddress> members) {
     this.peers = List.copyOf(peers);
     List<RaftPeer> raftPeers = new ArrayList<>();
-    for (PeerSpec p : peers) {
+    for (PeerAddress p : members) {
       raftPeers.add(
           RaftPeer.newBuilder()
               .setId(RaftPeerId.valueOf(p.id()))
-              .setAddress("127.0.0.1:" + p.port())
+              .setAddress(p.host() + ":" + p.port())
               .build());
     }
     this.group = RaftGroup.valueOf(GROUP_ID, raftPeers);
+  }
+
+  private static List<PeerAddress> loopback(List<PeerSpec> specs) {
+    return specs.stream().map(p -> new PeerAddress(p.id(), LOOPBACK, p.port())).toList();
+  }
+
+  private static final String LOOPBACK = "127.0.0.1";
+
+  /** Log entries between automatic snapshots. */
+  static final long SNAPSHOT_EVERY = 100_000;
+
+  /**
+   * Starts this process's member {@code localId} of the group {@code members} (3 or 5 peers, each
+   * in its own process), with its data under {@code dataDir/<localId>} (new or existing).
+   */
+  public static StateCluster startMember(List<PeerAddress> members, String localId, Path dataDir)
+      throws IOException {
+    PeerAddress local =
+        members.stream()
+            .filter(p -> p.id().equals(localId))
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalArgumentException("peer " + localId + " is not in the group"));
+    if (members.stream().map(PeerAddress::id).distinct().count() != members.size()) {
+      throw new IllegalArgumentException("peer ids must be distinct");
+    }
+    StateCluster c =
+        new StateCluster(
+            List.of(new PeerSpec(local.id(), local.port(), dataDir.resolve(local.id()))), members);
+    c.startAll(List.of(local.host()));
+    return c;
   }
 
   /** The embedded default: one peer whose data lives under {@code dataDir}. */
@@ -79,16 +142,23 @@ public final class StateCluster implements AutoCloseable {
 
   /** Starts {@code specs} (new or existing data directories); on failure stops what started. */
   public static StateCluster start(List<PeerSpec> specs) throws IOException {
-    StateCluster c = new StateCluster(specs);
+    StateCluster c = new StateCluster(specs, loopback(specs));
+    c.startAll(specs.stream().map(p -> LOOPBACK).toList());
+    return c;
+  }
+
+  private void startAll(List<String> bindHosts) throws IOException {
+    StateCluster c = this;
     try {
-      for (PeerSpec p : specs) {
+      for (int i = 0; i < peers.size(); i++) {
+        PeerSpec p = peers.get(i);
         WritStateMachine sm = new WritStateMachine();
         RaftServer server =
             RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(p.id()))
                 .setGroup(c.group)
                 .setStateMachine(sm)
-                .setProperties(serverProperties(p))
+                .setProperties(serverProperties(p, bindHosts.get(i)))
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         c.servers.add(server);
@@ -103,16 +173,19 @@ public final class StateCluster implements AutoCloseable {
       }
       throw e;
     }
-    return c;
   }
 
-  private static RaftProperties serverProperties(PeerSpec p) {
+  private static RaftProperties serverProperties(PeerSpec p, String bindHost) {
     RaftProperties props = baseProperties();
     RaftServerConfigKeys.setStorageDir(props, List.of(p.dataDir().toFile()));
+    GrpcConfigKeys.Server.setHost(props, bindHost);
     GrpcConfigKeys.Server.setPort(props, p.port());
-    // snapshots are taken on request (operator or tests) in this slice; see ADR 0009
-    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, false);
+    // a snapshot every SNAPSHOT_EVERY entries, and on request; the Raft log before it is purged,
+    // so restart and follower catch-up replay at most that many entries (ADR 0009)
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, SNAPSHOT_EVERY);
     RaftServerConfigKeys.Snapshot.setCreationGap(props, 1);
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
     return props;
   }
 
@@ -149,6 +222,48 @@ public final class StateCluster implements AutoCloseable {
         throw new IOException("snapshot failed", reply.getException());
       }
       return reply.getLogIndex();
+    }
+  }
+
+  /** The audit log as this process's first (or only) peer has applied it. */
+  public AuditLogReader auditLog() {
+    return new ReplicaAuditLog(machines.get(0));
+  }
+
+  /** This process's first (or only) peer's id. */
+  public String localPeerId() {
+    return peers.get(0).id();
+  }
+
+  /**
+   * The Raft role of this process's first (or only) peer: {@code leader}, {@code follower}, {@code
+   * candidate} or {@code unknown} (not started, stopped, or any other state).
+   */
+  public String localRole() {
+    if (servers.isEmpty()) {
+      return "unknown";
+    }
+    try {
+      return switch (servers.get(0).getDivision(GROUP_ID).getInfo().getCurrentRole()) {
+        case LEADER -> "leader";
+        case FOLLOWER -> "follower";
+        case CANDIDATE -> "candidate";
+        case LISTENER, UNRECOGNIZED -> "unknown";
+      };
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** The last log index this process's first peer applied, or -1 if unknown. */
+  public long localAppliedIndex() {
+    if (servers.isEmpty()) {
+      return -1;
+    }
+    try {
+      return servers.get(0).getDivision(GROUP_ID).getInfo().getLastAppliedIndex();
+    } catch (IOException e) {
+      return -1;
     }
   }
 

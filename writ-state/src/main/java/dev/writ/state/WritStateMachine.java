@@ -2,6 +2,7 @@ package dev.writ.state;
 
 import dev.writ.core.SpendLedger;
 import dev.writ.core.WritId;
+import dev.writ.log.AppendOnlyLog;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -19,7 +20,9 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
@@ -47,7 +50,15 @@ import org.apache.ratis.util.MD5FileUtil;
 final class WritStateMachine extends BaseStateMachine {
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private final SpentNotes notes = new SpentNotes();
-  private final List<byte[]> leaves = new ArrayList<>();
+
+  /**
+   * The audit log. Replaced wholesale (never mutated in place) when a snapshot is loaded, so a
+   * reader that took this reference sees a consistent prefix; appended to only under this
+   * instance's lock.
+   */
+  private volatile AppendOnlyLog log = new AppendOnlyLog();
+
+  private final AppliedWaiters waiters = new AppliedWaiters();
 
   @Override
   public StateMachineStorage getStateMachineStorage() {
@@ -81,9 +92,28 @@ final class WritStateMachine extends BaseStateMachine {
       loaded = SnapshotFormat.read(in);
     }
     notes.reset(loaded.logTime(), loaded.notes());
-    leaves.clear();
-    leaves.addAll(loaded.leaves());
+    AppendOnlyLog fresh = new AppendOnlyLog();
+    for (byte[] leaf : loaded.leaves()) {
+      fresh.append(leaf);
+    }
+    log = fresh;
     setLastAppliedTermIndex(snapshot.getTermIndex());
+    waiters.advanced(fresh.size());
+  }
+
+  /**
+   * Refuses, on the leader and before anything is appended to the Raft log, a command that does not
+   * decode strictly, so malformed bytes never reach a replica's log. Apply still decodes and
+   * refuses on its own (a log written by another build, or a follower's own check).
+   */
+  @Override
+  public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    try {
+      CommandCodec.decode(request.getMessage().getContent().toByteArray());
+    } catch (CommandRejectedException e) {
+      throw new StateMachineException("command refused: " + e.code() + ": " + e.getMessage());
+    }
+    return super.startTransaction(request);
   }
 
   @Override
@@ -95,6 +125,7 @@ final class WritStateMachine extends BaseStateMachine {
       reply = CommandCodec.encodeResult(apply(command));
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     }
+    waiters.advanced(log.size());
     return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply)));
   }
 
@@ -117,9 +148,10 @@ final class WritStateMachine extends BaseStateMachine {
   }
 
   private AuditLeaf appendLeaf(StateCommand command, boolean allowed) {
-    long index = leaves.size();
+    AppendOnlyLog current = log;
+    long index = current.size();
     byte[] leaf = DecisionRecords.leaf(command, allowed, index);
-    leaves.add(leaf);
+    current.append(leaf);
     return new AuditLeaf(index, leaf);
   }
 
@@ -140,7 +172,7 @@ final class WritStateMachine extends BaseStateMachine {
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
       OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch));
-      SnapshotFormat.write(out, notes.logTime(), notes.sortedById(), leaves);
+      SnapshotFormat.write(out, notes.logTime(), notes.sortedById(), log);
       out.flush();
       ch.force(true);
     }
@@ -172,10 +204,25 @@ final class WritStateMachine extends BaseStateMachine {
 
   /** The audit leaves in log order, for tests in this package. */
   synchronized List<AuditLeaf> leaves() {
-    List<AuditLeaf> out = new ArrayList<>(leaves.size());
-    for (int i = 0; i < leaves.size(); i++) {
-      out.add(new AuditLeaf(i, leaves.get(i)));
+    AppendOnlyLog current = log;
+    List<AuditLeaf> out = new ArrayList<>();
+    for (long i = 0; i < current.size(); i++) {
+      out.add(new AuditLeaf(i, current.entry(i)));
     }
     return out;
+  }
+
+  /** The current audit log; read it without a lock (see {@link AppendOnlyLog}). */
+  AppendOnlyLog log() {
+    return log;
+  }
+
+  /**
+   * Waits until the audit log has at least {@code size} leaves.
+   *
+   * @return whether it has, or false after {@code timeout}
+   */
+  boolean awaitLogSize(long size, java.time.Duration timeout) throws InterruptedException {
+    return waiters.await(() -> log.size(), size, timeout);
   }
 }
