@@ -5,6 +5,7 @@ import dev.writ.core.json.CanonicalJson;
 import dev.writ.core.json.JsonValue;
 import dev.writ.core.json.JsonValue.JsonInteger;
 import dev.writ.core.json.JsonValue.JsonString;
+import dev.writ.log.TilePath;
 import dev.writ.state.AuditLogReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -135,9 +136,14 @@ final class Routes extends Handler.Abstract {
   }
 
   private boolean tile(String relative, Response response, Callback callback) {
-    Optional<TileRequest> parsed = TileRequest.parse(relative);
+    Optional<TilePath> parsed = TilePath.parse(relative);
     Optional<byte[]> bytes =
-        parsed.flatMap(t -> t.entries() ? log.entryBundle(t.tile()) : log.tile(t.tile()));
+        parsed.flatMap(
+            t ->
+                switch (t.kind()) {
+                  case HASHES -> log.tile(t.tile());
+                  case ENTRIES -> log.entryBundle(t.tile());
+                });
     if (bytes.isEmpty()) {
       send(response, callback, HttpStatus.NOT_FOUND_404, TEXT, new byte[0]);
       return true;

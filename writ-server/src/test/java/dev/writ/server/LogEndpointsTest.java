@@ -117,8 +117,7 @@ class LogEndpointsTest {
     // a full tile is immutable, a partial one is not cached
     assertThat(get("/tile/0/000").headers().firstValue("cache-control"))
         .hasValue("public, max-age=31536000, immutable");
-    assertThat(get("/tile/0/001.p/44").headers().firstValue("cache-control"))
-        .hasValue("no-store");
+    assertThat(get("/tile/0/001.p/44").headers().firstValue("cache-control")).hasValue("no-store");
     // one flipped byte in a stored entry bundle fails the audit
     Path bundle = folder.resolve("tile/entries/000");
     byte[] b = Files.readAllBytes(bundle);
@@ -161,8 +160,8 @@ class LogEndpointsTest {
 
     HttpResponse<byte[]> r = get("/metrics");
 
-    assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(
-        v -> assertThat(v).startsWith("application/openmetrics-text"));
+    assertThat(r.headers().firstValue("content-type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/openmetrics-text"));
     String m = text(r);
     assertThat(m).contains("writ_authorizations_total{decision=\"allow\",reason=\"\"} 2.0");
     assertThat(m).contains("writ_authorizations_total{decision=\"deny\",reason=\"SPENT\"} 1.0");
