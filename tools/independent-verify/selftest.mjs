@@ -193,12 +193,69 @@ const extraEnv = envelope(WRIT, writ('pause'), [pauser1]);
 extraEnv.extra = 'x';
 vec('deny-envelope-field', 'deny', 'UNKNOWN_FIELD', extraEnv, authCtx());
 
+// ---- receipts (api.md section 3, log.md sections 1 to 4 and 10), built from scratch here
+const rcp = `${out}/receipts`;
+fs.mkdirSync(rcp);
+const logKey = crypto.generateKeyPairSync('ed25519');
+const logRaw = logKey.publicKey.export({ type: 'spki', format: 'der' }).subarray(12);
+const ORIGIN = 'selftest.example/log';
+const logId = sha256(Buffer.concat([Buffer.from(ORIGIN + '\n'), Buffer.from([1]), logRaw])).subarray(0, 4);
+const vkey = `${ORIGIN}+${logId.toString('hex')}+${Buffer.concat([Buffer.from([1]), logRaw]).toString('base64')}`;
+const leafH = (d) => sha256(Buffer.concat([Buffer.from([0]), d]));
+const nodeH = (l, r) => sha256(Buffer.concat([Buffer.from([1]), l, r]));
+const split = (n) => { let k = 1; while (k * 2 < n) k *= 2; return k; }; // largest power of two < n
+const mth = (hs) => (hs.length === 1 ? hs[0] : nodeH(mth(hs.slice(0, split(hs.length))), mth(hs.slice(split(hs.length)))));
+function path(m, hs) { // RFC 9162 section 2.1.3.1 PATH(m, D[n])
+  if (hs.length === 1) return [];
+  const k = split(hs.length);
+  return m < k ? [...path(m, hs.slice(0, k)), mth(hs.slice(k))] : [...path(m - k, hs.slice(k)), mth(hs.slice(0, k))];
+}
+function signNote(text) {
+  const sig = crypto.sign(null, Buffer.from(text), logKey.privateKey);
+  return `${text}\n\u2014 ${ORIGIN} ${Buffer.concat([logId, sig]).toString('base64')}\n`;
+}
+const submissions = [];
+const leaves = [];
+for (let i = 0; i < 17; i++) {
+  const env = Buffer.from(`selftest envelope ${i}`);
+  const id = sha256(env).toString('hex').slice(0, 32);
+  const noId = i % 5 === 4; // a body without an id: deny MALFORMED
+  const deny = noId || i % 3 === 2;
+  const rec = { v: 1, envelope_sha256: sha256(env).toString('hex'), decision: deny ? 'deny' : 'allow', time: T0 + i, index: i };
+  if (!noId) Object.assign(rec, { id, cap: 'pause' });
+  if (deny) rec.reason = rec.id ? 'SPENT' : 'MALFORMED';
+  const answer = { decision: rec.decision };
+  if (rec.id) answer.id = id;
+  if (rec.reason) answer.reason = rec.reason;
+  submissions.push({ env, answer });
+  leaves.push(Buffer.from(jcs(rec)));
+}
+const hashes = leaves.map(leafH);
+function receiptVector(name, index, size, edit = (x) => x, failsAt) {
+  const v = {
+    description: name, vkey, envelope: submissions[index].env.toString('base64'), answer: { ...submissions[index].answer },
+    receipt: { checkpoint: signNote(`${ORIGIN}\n${size}\n${mth(hashes.slice(0, size)).toString('base64')}\n`), inclusion: path(index, hashes.slice(0, size)).map((h) => h.toString('base64')), index, leaf: leaves[index].toString('base64') },
+    expect: failsAt ? 'invalid' : 'valid',
+  };
+  if (failsAt) v.fails_at = failsAt;
+  edit(v);
+  fs.writeFileSync(`${rcp}/${failsAt ? 'invalid' : 'valid'}-${name}.json`, JSON.stringify(v, null, 2));
+}
+for (let size = 1; size <= 17; size++) for (let i = 0; i < size; i++) receiptVector(`s${size}-i${i}`, i, size);
+receiptVector('index-plus-one', 5, 13, (v) => { v.receipt.index = 6; }, 4);
+receiptVector('proof-for-size-14', 5, 14, (v) => { v.receipt.checkpoint = signNote(`${ORIGIN}\n13\n${mth(hashes.slice(0, 13)).toString('base64')}\n`); }, 4);
+receiptVector('proof-reversed', 5, 13, (v) => { v.receipt.inclusion.reverse(); }, 4);
+const otherRaw = crypto.generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' }).subarray(12);
+const otherId = sha256(Buffer.concat([Buffer.from(ORIGIN + '\n'), Buffer.from([1]), otherRaw])).subarray(0, 4);
+receiptVector('other-log-key', 0, 4, (v) => { v.vkey = `${ORIGIN}+${otherId.toString('hex')}+${Buffer.concat([Buffer.from([1]), otherRaw]).toString('base64')}`; }, 1);
+receiptVector('answer-id-without-leaf-id', 4, 8, (v) => { v.answer.id = '0'.repeat(32); }, 5);
+
 console.log(`self-made vectors in ${out}`);
 const run = (args) => spawnSync(process.execPath, [`${here}verify.mjs`, out, ...args], { encoding: 'utf8' });
 const a = run([]);
 process.stdout.write(a.stdout + a.stderr);
 const b = run(['--all']);
-process.stdout.write('--- with --all\n' + b.stdout.split('\n').filter((l) => !l.startsWith('ok ')).join('\n') + b.stderr);
+process.stdout.write('--- with --all\n' + b.stdout.split('\n').filter((l) => !l.startsWith('ok ') && !l.startsWith('receipt vectors')).join('\n') + b.stderr);
 process.exitCode = a.status === 0 && b.status === 0 ? 0 : 1;
 if (process.argv.includes('--keep')) console.log(`kept ${out}`);
 else fs.rmSync(out, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,7 +68,8 @@ final class SpecCommands implements Runnable {
           throw new CliException(e.getMessage(), e);
         }
       }
-      Map<String, String> files = VectorGenerator.generate(keys);
+      Map<String, String> files = new TreeMap<>(VectorGenerator.generate(keys));
+      files.putAll(ReceiptVectors.generate(files));
       if (!check) {
         VectorGenerator.writeAll(dir, files);
         env.err().println("wrote " + files.size() + " files to " + dir);
