@@ -31,6 +31,8 @@ import picocli.CommandLine.Command;
       ApproveCommand.class,
       InspectCommand.class,
       VerifyCommand.class,
+      ServerCommand.class,
+      SubmitCommand.class,
       AuditCommands.class,
       SpecCommands.class,
       CommandLine.HelpCommand.class
