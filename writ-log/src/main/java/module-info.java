@@ -1,10 +1,13 @@
 /**
- * Writ's transparency log as pure data: RFC 9162 hashing and proofs, C2SP signed notes, checkpoints
- * and tile paths; writing a log as tlog-tiles files and auditing such a folder offline. No server.
+ * Writ's transparency log: RFC 9162 hashing and proofs, C2SP signed notes, checkpoints and tile
+ * paths; the in-memory log a server appends to and serves from; writing a log as tlog-tiles files;
+ * verifying receipts; auditing a log from a folder or over HTTP. No HTTP server.
  */
 module dev.writ.log {
   // transitive: LogKeySigner and NoteVerifierKey take BouncyCastle Ed25519 key parameters
   requires transitive org.bouncycastle.provider;
+  // strict canonical JSON for receipts and decision records (not in the API: no transitive)
+  requires dev.writ.core;
 
   exports dev.writ.log;
 }

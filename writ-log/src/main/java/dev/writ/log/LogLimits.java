@@ -60,4 +60,18 @@ public final class LogLimits {
    * this; until then a larger checkpoint is refused before any entry is read.
    */
   public static final long MAX_AUDIT_TREE_SIZE = 1L << 20;
+
+  /**
+   * A receipt's leaf after base64 decoding: docs/spec/api.md section 3, step 3 says at most 65,536
+   * bytes. (An entry of a tile log is at most {@link #MAX_ENTRY_BYTES}, one less.)
+   */
+  public static final int MAX_RECEIPT_LEAF_BYTES = 65_536;
+
+  /**
+   * A receipt object's JSON text: the checkpoint note ({@link #MAX_NOTE_BYTES}, at most 6 bytes of
+   * JSON per byte of text when every character is written as a six-character escape: 384 KiB), the
+   * leaf in base64 (87,384 bytes) and {@link #MAX_PROOF_HASHES} hashes in base64 (46 bytes each
+   * with quotes and comma).
+   */
+  public static final int MAX_RECEIPT_BYTES = 512 * 1024;
 }

@@ -32,6 +32,21 @@ public final class LogVerificationException extends Exception {
     NO_KNOWN_SIGNATURE,
     /** A checkpoint body is not origin, decimal size, base64 root and extension lines. */
     MALFORMED_CHECKPOINT,
+    /**
+     * A receipt is not {@code {"checkpoint","inclusion","index","leaf"}} with a string, an array of
+     * strings, an integer and a string, or a field does not decode (canonical base64), or the leaf
+     * is too long (docs/spec/api.md section 3).
+     */
+    BAD_RECEIPT,
+    /** A checkpoint's origin is not the name of the log key it was verified with. */
+    ORIGIN_MISMATCH,
+    /** A leaf is not a decision record in strict canonical JSON (docs/spec/log.md section 10). */
+    MALFORMED_RECORD,
+    /**
+     * A decision record does not match what it must: the receipt's index, the SHA-256 of the
+     * envelope sent, or the answer's decision, reason and id.
+     */
+    RECEIPT_MISMATCH,
   }
 
   private final Reason reason;
