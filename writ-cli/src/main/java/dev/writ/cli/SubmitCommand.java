@@ -82,7 +82,10 @@ final class SubmitCommand implements Callable<Integer> {
     byte[] envelope = Files2.read(writ);
     if (envelope.length > Limits.MAX_ENVELOPE_BYTES) {
       throw new CliException(
-          writ + " is " + envelope.length + " bytes; an envelope is at most "
+          writ
+              + " is "
+              + envelope.length
+              + " bytes; an envelope is at most "
               + Limits.MAX_ENVELOPE_BYTES);
     }
     HttpResponse<byte[]> response = post(envelope);

@@ -59,9 +59,7 @@ class SubmitCommandTest {
     Path writ = writ();
 
     assertThat(submit(url(), server.logKey(), writ)).isZero();
-    assertThat(out())
-        .startsWith("{\"decision\":\"allow\",")
-        .contains("\"receipt_verified\":true");
+    assertThat(out()).startsWith("{\"decision\":\"allow\",").contains("\"receipt_verified\":true");
 
     assertThat(submit(url(), server.logKey(), writ)).isEqualTo(1);
     assertThat(out()).contains("\"reason\":\"SPENT\"").contains("\"receipt_verified\":true");
@@ -150,8 +148,7 @@ class SubmitCommandTest {
             Map.of(),
             CLOCK,
             new SecureRandom());
-    return WritCli.run(
-        env, "submit", writ.toString(), "--server", url, "--log-key", key);
+    return WritCli.run(env, "submit", writ.toString(), "--server", url, "--log-key", key);
   }
 
   private String out() {
