@@ -108,12 +108,15 @@ final class WritStateMachine extends BaseStateMachine {
    */
   @Override
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    TransactionContext context = super.startTransaction(request);
     try {
       CommandCodec.decode(request.getMessage().getContent().toByteArray());
     } catch (CommandRejectedException e) {
-      throw new StateMachineException("command refused: " + e.code() + ": " + e.getMessage());
+      // an exception on the context fails the request without appending it to the Raft log
+      context.setException(
+          new StateMachineException("command refused: " + e.code() + ": " + e.getMessage()));
     }
-    return super.startTransaction(request);
+    return context;
   }
 
   @Override

@@ -5,8 +5,10 @@ import static dev.writ.state.Fixtures.TIMEOUT;
 import static dev.writ.state.Fixtures.id;
 import static dev.writ.state.Fixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.writ.core.SpendLedger.Outcome;
+import dev.writ.core.SpendLedger.SpendLedgerException;
 import dev.writ.core.WritId;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -67,13 +69,16 @@ class SinglePeerLedgerTest {
         RatisSpendLedger ledger = c.newSpendLedger(CLOCK, TIMEOUT)) {
       assertThat(ledger.spend(request(id(1)))).isEqualTo(Outcome.SPENT_NOW);
       WritId other = id(2);
-      byte[] reply =
-          ledger.submit(
-              ("{\"at\":1,\"id\":\"" + other.hex() + "\",\"op\":\"unspend\",\"v\":1}")
-                  .getBytes(StandardCharsets.UTF_8));
-      assertThat(CommandCodec.decodeResult(reply))
-          .isInstanceOfSatisfying(
-              CommandResult.Refused.class, r -> assertThat(r.code()).isEqualTo("unknown_op"));
+      long applied = c.localAppliedIndex();
+      byte[] unknown =
+          ("{\"at\":1,\"id\":\"" + other.hex() + "\",\"op\":\"unspend\",\"v\":1}")
+              .getBytes(StandardCharsets.UTF_8);
+      // refused on the leader before it reaches the Raft log: nothing is appended or applied
+      assertThatThrownBy(() -> ledger.submit(unknown))
+          .isInstanceOf(SpendLedgerException.class)
+          .cause()
+          .hasMessageContaining("unknown_op");
+      assertThat(c.localAppliedIndex()).isEqualTo(applied);
       assertThat(c.stateMachine(0).noteCount()).isEqualTo(1);
       assertThat(ledger.spend(request(id(1)))).isEqualTo(Outcome.ALREADY_SPENT);
     }
