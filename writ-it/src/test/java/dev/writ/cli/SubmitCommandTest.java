@@ -9,6 +9,7 @@ import dev.writ.server.WritServer;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -89,7 +90,7 @@ class SubmitCommandTest {
   void submit_serverThatRewritesTheDecision_isRefused() throws Exception {
     // a real answer for one writ, replayed by a lying server as the answer for another envelope
     byte[] real = postDirect(Files.readAllBytes(writ()));
-    liar = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    liar = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     liar.createContext(
         "/v1/writs",
         exchange -> {

@@ -16,9 +16,9 @@ import java.util.List;
  */
 final class CheckpointSigner {
   /** A signed checkpoint note and the tree size it signs. */
-  record Signed(long size, byte[] note) {
-    String text() {
-      return new String(note, StandardCharsets.UTF_8);
+  record Signed(long size, String text) {
+    byte[] note() {
+      return text.getBytes(StandardCharsets.UTF_8);
     }
   }
 
@@ -67,6 +67,6 @@ final class CheckpointSigner {
 
   private Signed sign(long size) {
     Checkpoint c = Checkpoint.of(origin, size, log.root(size), List.of());
-    return new Signed(size, signer.sign(c.format()));
+    return new Signed(size, new String(signer.sign(c.format()), StandardCharsets.UTF_8));
   }
 }

@@ -170,6 +170,10 @@ final class Routes extends Handler.Abstract {
       }
     }
     metrics.answered(reply);
+    if (reply.status() == Reply.PAYLOAD_TOO_LARGE) {
+      // the rest of the body stays unread: the connection cannot carry another request
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
     send(response, callback, reply.status(), JSON, reply.bytes());
   }
 

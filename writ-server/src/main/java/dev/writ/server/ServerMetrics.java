@@ -49,7 +49,7 @@ final class ServerMetrics {
     GaugeWithCallback.builder()
         .name("writ_log_size")
         .help("Leaves in this replica's applied audit log")
-        .callback(cb -> cb.call(logSize.getAsLong()))
+        .callback(cb -> cb.call((double) logSize.getAsLong()))
         .register(registry);
   }
 
