@@ -31,13 +31,26 @@ final class EntryBundles {
   }
 
   /**
-   * The {@code tile.width()} entries of the bundle for {@code tile}. A bundle that ends before its
-   * last entry starts is a truncated log; a length prefix that runs past the end, or bytes after
-   * the last entry, is a tampered entry.
+   * The {@code tile.width()} entries of the bundle for {@code tile}, framed as {@link #frame} says.
    */
   static List<byte[]> decode(Tile tile, byte[] bundle) throws LogAuditException {
-    long first = tile.index() * Tile.WIDTH;
+    int[] starts = frame(tile, bundle);
     List<byte[]> out = new ArrayList<>(tile.width());
+    for (int i = 0; i < tile.width(); i++) {
+      out.add(Arrays.copyOfRange(bundle, starts[i] + LENGTH_BYTES, starts[i + 1]));
+    }
+    return out;
+  }
+
+  /**
+   * Where each entry of the bundle for {@code tile} starts (at its length prefix), plus the end of
+   * the last one: entry {@code i} is {@code bundle[starts[i] + 2 .. starts[i + 1])}. A bundle that
+   * ends before its last entry starts is a truncated log; a length prefix that runs past the end,
+   * or bytes after the last entry, is a tampered entry.
+   */
+  static int[] frame(Tile tile, byte[] bundle) throws LogAuditException {
+    long first = tile.index() * Tile.WIDTH;
+    int[] starts = new int[tile.width() + 1];
     int pos = 0;
     for (int i = 0; i < tile.width(); i++) {
       long entry = first + i;
@@ -51,19 +64,20 @@ final class EntryBundles {
       if (bundle.length - pos < LENGTH_BYTES) {
         throw tampered(tile, entry, "length prefix cut short");
       }
+      starts[i] = pos;
       int len = ((bundle[pos] & 0xff) << 8) | (bundle[pos + 1] & 0xff);
       pos += LENGTH_BYTES;
       if (bundle.length - pos < len) {
         throw tampered(tile, entry, "length " + len + " runs past the end of the bundle");
       }
-      out.add(Arrays.copyOfRange(bundle, pos, pos + len));
       pos += len;
     }
+    starts[tile.width()] = pos;
     if (pos != bundle.length) {
       throw tampered(
           tile, first + tile.width() - 1, (bundle.length - pos) + " bytes after the last entry");
     }
-    return out;
+    return starts;
   }
 
   private static LogAuditException tampered(Tile tile, long entry, String detail) {

@@ -4,36 +4,45 @@ import dev.writ.log.LogAuditException.Kind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * Replays a c2sp.org/tlog-tiles log from a folder and checks, in this order: the checkpoint opens
- * under the log key and parses; its size is within {@link LogLimits#MAX_AUDIT_TREE_SIZE}; a trusted
- * checkpoint, if given, opens under the same key, has the same origin and is not larger; every
- * entry bundle the size needs is there, well framed and complete; every hash tile is there with the
- * right length; the root recomputed from the entries equals the signed root; every stored tile
- * equals the tile recomputed from the entries; the recomputed tree is consistent with the trusted
- * checkpoint (RFC 9162 consistency proof). Void-or-throw: the first failure is thrown.
+ * Replays a c2sp.org/tlog-tiles log from a {@link LogSource} (a folder or HTTP) and checks, in this
+ * order: the checkpoint opens under the log key and parses; its size is within {@link
+ * LogLimits#MAX_AUDIT_TREE_SIZE}; a trusted checkpoint, if given, opens under the same key, has the
+ * same origin and is not larger; then, in one pass, level-0 tile by level-0 tile, every entry
+ * bundle is there and well framed, every hash tile is there with the right length; after the pass,
+ * the root recomputed from the entries equals the signed root, every stored tile equals the tile
+ * recomputed from the entries, and the first entries give the trusted root. Void-or-throw: the
+ * first failure is thrown (docs/spec/log.md section 8 has the table).
  *
- * <p>Reads only files the checkpoint size requires, each bounded by {@link LogLimits}. Stateless
- * and thread-safe; the folder must not change during an audit.
+ * <p>Streams: heap use does not grow with the log (one bundle of at most 16 MiB, one tile per
+ * level, a few KiB of hashes). Reads only the resources the checkpoint size requires, each once and
+ * bounded by {@link LogLimits}. Stateless and thread-safe; the log must not change during an audit.
  */
 public final class LogAuditor {
   private LogAuditor() {}
 
   /**
-   * Audits the log under {@code root} against {@code key}, and against {@code trustedCheckpoint} (a
-   * signed checkpoint note seen before) when present.
+   * Audits the log in folder {@code root}; see {@link #verify(LogSource, NoteVerifierKey,
+   * Optional)}.
    */
   public static AuditedLog verify(
       Path root, NoteVerifierKey key, Optional<String> trustedCheckpoint) throws LogAuditException {
+    return verify(LogSource.folder(root), key, trustedCheckpoint);
+  }
+
+  /**
+   * Audits the log {@code source} serves against {@code key}, and against {@code trustedCheckpoint}
+   * (a signed checkpoint note seen before) when present. Does not close {@code source}.
+   */
+  public static AuditedLog verify(
+      LogSource source, NoteVerifierKey key, Optional<String> trustedCheckpoint)
+      throws LogAuditException {
     byte[] note =
-        LogFiles.readBounded(root, TileWriter.CHECKPOINT_PATH, LogLimits.MAX_NOTE_BYTES)
+        source
+            .read(TileWriter.CHECKPOINT_PATH, LogLimits.MAX_NOTE_BYTES)
             .orElseThrow(
                 () ->
                     new LogAuditException(
@@ -46,13 +55,13 @@ public final class LogAuditor {
       checkTrustedFits(t, checkpoint);
       trusted = Optional.of(t);
     }
-    List<byte[]> leafHashes = LeafReader.readLeafHashes(root, checkpoint.size());
-    Map<Tile, byte[]> stored = readTiles(root, checkpoint.size());
-    MerkleTree tree = MerkleTree.ofLeafHashes(leafHashes);
-    checkRoot(tree, leafHashes, checkpoint, stored);
-    checkTiles(TileHashes.of(leafHashes), stored, checkpoint.size());
+    Replay replay =
+        new Replay(source, checkpoint.size(), trusted.map(Checkpoint::size).orElse(-1L));
+    replay.run();
+    checkRoot(replay, checkpoint);
+    checkTiles(replay);
     if (trusted.isPresent()) {
-      TreeConsistency.check(tree, trusted.get(), checkpoint);
+      checkExtends(replay, trusted.get());
     }
     return new AuditedLog(checkpoint, new String(note, StandardCharsets.UTF_8));
   }
@@ -102,58 +111,23 @@ public final class LogAuditor {
     }
   }
 
-  private static Map<Tile, byte[]> readTiles(Path root, long size) throws LogAuditException {
-    Map<Tile, byte[]> out = new HashMap<>();
-    for (Tile t : Tile.forTree(size)) {
-      byte[] bytes =
-          LogFiles.readBounded(root, t.path(), LogLimits.MAX_TILE_BYTES)
-              .orElseThrow(() -> new LogAuditException(Kind.MISSING_TILE, t.path(), -1, "missing"));
-      int expected = t.width() * LogLimits.HASH_BYTES;
-      if (bytes.length != expected) {
-        throw new LogAuditException(
-            Kind.TAMPERED_TILE,
-            t.path(),
-            Math.min(bytes.length, expected) / LogLimits.HASH_BYTES,
-            bytes.length + " bytes, not " + expected);
-      }
-      out.put(t, bytes);
-    }
-    return out;
-  }
-
   /**
    * The root from the entries must be the signed one. If not, and the stored level-0 tiles do give
    * the signed root, they are authentic and the first entry that differs from them is tampered;
    * otherwise entries and tiles were rewritten together and no single entry can be blamed.
    */
-  private static void checkRoot(
-      MerkleTree tree, List<byte[]> leafHashes, Checkpoint checkpoint, Map<Tile, byte[]> stored)
-      throws LogAuditException {
+  private static void checkRoot(Replay replay, Checkpoint checkpoint) throws LogAuditException {
     byte[] signed = checkpoint.root();
-    if (MessageDigest.isEqual(tree.root(), signed)) {
+    if (MessageDigest.isEqual(replay.entriesRoot(), signed)) {
       return;
     }
-    List<Tile> leafTiles =
-        Tile.forTree(checkpoint.size()).stream().filter(t -> t.level() == 0).toList();
-    List<byte[]> storedLeaves = new ArrayList<>(leafHashes.size());
-    for (Tile t : leafTiles) {
-      for (int i = 0; i < t.width(); i++) {
-        storedLeaves.add(hashAt(stored.get(t), i));
-      }
-    }
-    if (MessageDigest.isEqual(MerkleTree.ofLeafHashes(storedLeaves).root(), signed)) {
-      for (Tile t : leafTiles) {
-        for (int i = 0; i < t.width(); i++) {
-          int entry = Math.toIntExact(t.index() * Tile.WIDTH + i);
-          if (!MessageDigest.isEqual(storedLeaves.get(entry), leafHashes.get(entry))) {
-            throw new LogAuditException(
-                Kind.TAMPERED_ENTRY,
-                t.entriesPath(),
-                entry,
-                "entry does not hash to leaf " + i + " of " + t.path() + ", which the root signs");
-          }
-        }
-      }
+    Optional<Replay.Fault> entry = replay.firstTamperedEntry();
+    if (entry.isPresent() && MessageDigest.isEqual(replay.storedLeavesRoot(), signed)) {
+      throw new LogAuditException(
+          Kind.TAMPERED_ENTRY,
+          entry.get().path(),
+          entry.get().index(),
+          "entry does not hash to its leaf in the level-0 tile, which the root signs");
     }
     throw new LogAuditException(
         Kind.ROOT_MISMATCH,
@@ -163,21 +137,36 @@ public final class LogAuditor {
   }
 
   /** Every stored tile must equal the recomputed one; the first differing hash is reported. */
-  private static void checkTiles(TileHashes expected, Map<Tile, byte[]> stored, long size)
-      throws LogAuditException {
-    for (Tile t : Tile.forTree(size)) {
-      byte[] want = expected.content(t);
-      byte[] got = stored.get(t);
-      for (int i = 0; i < t.width(); i++) {
-        if (!MessageDigest.isEqual(hashAt(want, i), hashAt(got, i))) {
-          throw new LogAuditException(
-              Kind.TAMPERED_TILE, t.path(), i, "hash differs from the one the entries give");
-        }
-      }
+  private static void checkTiles(Replay replay) throws LogAuditException {
+    Optional<Replay.Fault> tile = replay.firstTamperedTile();
+    if (tile.isPresent()) {
+      throw new LogAuditException(
+          Kind.TAMPERED_TILE,
+          tile.get().path(),
+          tile.get().index(),
+          "hash differs from the one the entries give");
     }
   }
 
-  private static byte[] hashAt(byte[] tile, int i) {
-    return Arrays.copyOfRange(tile, i * LogLimits.HASH_BYTES, (i + 1) * LogLimits.HASH_BYTES);
+  /**
+   * The first {@code t} entries, replayed, must give the trusted root. The replayed tree's root is
+   * the signed current root (checked before), so this is exactly what an RFC 9162 consistency proof
+   * from {@code t} to the current size, generated from the replayed tree, would establish.
+   */
+  private static void checkExtends(Replay replay, Checkpoint trusted) throws LogAuditException {
+    byte[] replayed =
+        replay
+            .rootAtTrustedSize()
+            .orElseThrow(
+                () ->
+                    new LogBugException(
+                        "the trusted size was checked against the tree size", null));
+    if (!MessageDigest.isEqual(replayed, trusted.root())) {
+      throw new LogAuditException(
+          Kind.FORK,
+          TileWriter.CHECKPOINT_PATH,
+          trusted.size(),
+          "the first " + trusted.size() + " entries do not give the trusted root");
+    }
   }
 }

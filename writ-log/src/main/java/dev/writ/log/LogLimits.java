@@ -55,11 +55,12 @@ public final class LogLimits {
   public static final int MAX_BUNDLE_BYTES = Tile.WIDTH * (2 + MAX_ENTRY_BYTES);
 
   /**
-   * The largest tree {@link LogAuditor} replays: it keeps every leaf hash in memory (about 80 bytes
-   * each with the array header), so 2^20 leaves cost roughly 100 MB. A streaming auditor may lift
-   * this; until then a larger checkpoint is refused before any entry is read.
+   * The largest tree {@link LogAuditor} replays. The auditor streams, so its heap use does not grow
+   * with the size (one bundle of at most {@link #MAX_BUNDLE_BYTES}, one tile per level); the bound
+   * is on time: a hostile checkpoint must not start an audit that cannot end. 2^32 leaves of 200
+   * bytes are 860 GB to read and hash, hours at the rate docs/spec/log.md section 8 records.
    */
-  public static final long MAX_AUDIT_TREE_SIZE = 1L << 20;
+  public static final long MAX_AUDIT_TREE_SIZE = 1L << 32;
 
   /**
    * A receipt's leaf after base64 decoding: docs/spec/api.md section 3, step 3 says at most 65,536
