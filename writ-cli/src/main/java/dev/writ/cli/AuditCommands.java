@@ -4,13 +4,16 @@ import dev.writ.log.AuditedLog;
 import dev.writ.log.Checkpoint;
 import dev.writ.log.LogAuditException;
 import dev.writ.log.LogAuditor;
+import dev.writ.log.LogSource;
 import dev.writ.log.LogVerificationException;
 import dev.writ.log.NoteVerifierKey;
 import dev.writ.log.SignedNotes;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +39,7 @@ final class AuditCommands implements Runnable {
       name = "verify",
       mixinStandardHelpOptions = true,
       description = {
-        "Replay a c2sp.org/tlog-tiles log from a directory: recompute every leaf",
+        "Replay a c2sp.org/tlog-tiles log from a directory or a server URL: recompute every leaf",
         "hash, every tile and the root, check the checkpoint signature and, given a",
         "trusted checkpoint, prove the log extends it (RFC 9162 consistency).",
         "The first fault is printed as 'FAIL KIND: FILE entry|hash|size N: detail'.",
@@ -48,8 +51,10 @@ final class AuditCommands implements Runnable {
     @Option(
         names = "--log",
         required = true,
-        paramLabel = "DIR",
-        description = "The log's root directory (holding 'checkpoint' and 'tile/').")
+        paramLabel = "DIR|URL",
+        description =
+            "The log's root directory (holding 'checkpoint' and 'tile/'), or a server's base URL"
+                + " (e.g. http://127.0.0.1:7300).")
     String log;
 
     @Option(
@@ -81,17 +86,16 @@ final class AuditCommands implements Runnable {
 
     @Override
     public Integer call() throws CliException {
-      Path root = logDirectory(log);
       NoteVerifierKey vkey = verifierKey(key);
       Optional<String> trusted =
           trustedCheckpoint == null
               ? Optional.empty()
               : Optional.of(new String(Files2.read(trustedCheckpoint), StandardCharsets.UTF_8));
       AuditedLog audited;
-      try {
-        audited = LogAuditor.verify(root, vkey, trusted);
+      try (LogSource source = logSource(log)) {
+        audited = LogAuditor.verify(source, vkey, trusted);
       } catch (LogAuditException e) {
-        env.out().println(failure(root, e));
+        env.out().println(failure(e));
         return WritCli.DENIED;
       }
       Checkpoint c = audited.checkpoint();
@@ -116,15 +120,18 @@ final class AuditCommands implements Runnable {
       return WritCli.OK;
     }
 
-    private Path failurePath(Path root, LogAuditException e) {
-      return e.path()
-          .map(root::resolve)
-          .orElse(trustedCheckpoint == null ? root : trustedCheckpoint);
+    private String failurePath(LogAuditException e) {
+      if (e.path().isPresent()) {
+        return isUrl(log)
+            ? (log.endsWith("/") ? log : log + "/") + e.path().get()
+            : Path.of(log).resolve(e.path().get()).toString();
+      }
+      return trustedCheckpoint == null ? log : trustedCheckpoint.toString();
     }
 
-    private String failure(Path root, LogAuditException e) {
+    private String failure(LogAuditException e) {
       StringBuilder sb = new StringBuilder("FAIL ");
-      sb.append(e.kind().name()).append(": ").append(failurePath(root, e));
+      sb.append(e.kind().name()).append(": ").append(failurePath(e));
       if (e.index().isPresent()) {
         sb.append(' ').append(indexLabel(e.kind())).append(' ').append(e.index().getAsLong());
       }
@@ -155,12 +162,28 @@ final class AuditCommands implements Runnable {
     return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
   }
 
-  /** The log directory; URLs are refused until the log server (and HTTP fetching) exists. */
-  static Path logDirectory(String log) throws CliException {
+  private static boolean isUrl(String log) {
     String lower = log.toLowerCase(Locale.ROOT);
-    if (lower.startsWith("http://") || lower.startsWith("https://")) {
-      throw new CliException("URL logs are not supported in this build; pass a directory");
+    return lower.startsWith("http://") || lower.startsWith("https://");
+  }
+
+  /** How long one tile fetch may take before the audit fails as unreadable. */
+  private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The log at a directory or at an http(s) base URL (c2sp.org/tlog-tiles). */
+  static LogSource logSource(String log) throws CliException {
+    if (isUrl(log)) {
+      try {
+        return LogSource.http(URI.create(log), FETCH_TIMEOUT);
+      } catch (IllegalArgumentException e) {
+        throw new CliException("not a log URL: " + log, e);
+      }
     }
+    return LogSource.folder(logDirectory(log));
+  }
+
+  /** The log directory. */
+  static Path logDirectory(String log) throws CliException {
     Path dir;
     try {
       dir = Path.of(log);

@@ -190,13 +190,18 @@ class AuditCommandTest {
   }
 
   @Test
-  void verify_url_exitsTwoAsNotSupported() {
-    assertThat(writ("audit", "verify", "--log", "https://log.example/writ", "--key", key(SIGNER)))
+  void verify_urlWithQuery_exitsTwoAsNotALogUrl() {
+    assertThat(
+            writ("audit", "verify", "--log", "https://log.example/writ?x=1", "--key", key(SIGNER)))
         .isEqualTo(2);
-    assertThat(err())
-        .isEqualTo(
-            "writ: URL logs are not supported in this build; pass a directory"
-                + System.lineSeparator());
+    assertThat(err()).startsWith("writ: not a log URL: https://log.example/writ?x=1");
+  }
+
+  @Test
+  void verify_unreachableUrl_failsUnreadable() {
+    assertThat(writ("audit", "verify", "--log", "http://127.0.0.1:1/", "--key", key(SIGNER)))
+        .isEqualTo(1);
+    assertThat(out()).startsWith("FAIL UNREADABLE: http://127.0.0.1:1/checkpoint");
   }
 
   @Test

@@ -108,6 +108,31 @@ class SubmitCommandTest {
   }
 
   @Test
+  void auditVerify_overHttp_checksTheServersLogAndExtendsAReceiptsCheckpoint() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      assertThat(submit(url(), server.logKey(), writ())).isZero();
+    }
+    String firstCheckpoint =
+        out().replaceAll(".*\"checkpoint\":\"([^\"]+)\".*", "$1").replace("\\n", "\n");
+    Path trusted = Files.writeString(dir.resolve("trusted"), firstCheckpoint.strip() + "\n");
+    assertThat(submit(url(), server.logKey(), writ())).isZero();
+
+    int code =
+        cli(
+            "audit",
+            "verify",
+            "--log",
+            url(),
+            "--key",
+            server.logKey(),
+            "--trusted-checkpoint",
+            trusted.toString());
+
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(out()).contains("4 entries").contains("consistent with the trusted checkpoint");
+  }
+
+  @Test
   void submit_unreachableServer_isUsageError() throws Exception {
     assertThat(submit("http://127.0.0.1:1", server.logKey(), writ())).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot reach");
@@ -140,6 +165,10 @@ class SubmitCommandTest {
   }
 
   private int submit(String url, String key, Path writ) {
+    return cli("submit", writ.toString(), "--server", url, "--log-key", key);
+  }
+
+  private int cli(String... args) {
     out.reset();
     err.reset();
     WritCli.Env env =
@@ -149,7 +178,7 @@ class SubmitCommandTest {
             Map.of(),
             CLOCK,
             new SecureRandom());
-    return WritCli.run(env, "submit", writ.toString(), "--server", url, "--log-key", key);
+    return WritCli.run(env, args);
   }
 
   private String out() {
