@@ -20,6 +20,8 @@ import dev.writ.core.Verifier;
 import dev.writ.core.WritDeniedException;
 import dev.writ.core.WritId;
 import dev.writ.core.WritPayload;
+import dev.writ.log.NoteVerifierKey;
+import dev.writ.log.Receipt;
 import dev.writ.sign.FileKeystore;
 import dev.writ.sign.SigningException;
 import dev.writ.sign.SoftwareKey;
@@ -48,7 +50,8 @@ import picocli.CommandLine.Option;
       "Show the writ loop on this machine, in a temporary folder removed afterwards:",
       "make three operator keys and a trust root, sign a deploy writ with two of them,",
       "verify it as a target node would (allow), then show it refused when tampered with,",
-      "expired, and replayed."
+      "expired, and replayed; then run 'writ server', submit a writ twice (allow, then SPENT),",
+      "verify both receipts and audit the server's log over HTTP."
     })
 final class QuickstartCommand implements Callable<Integer> {
   static final String TRUST_DOMAIN = "quickstart.writ";
@@ -169,12 +172,63 @@ final class QuickstartCommand implements Callable<Integer> {
     report(verifier.verify(writ, onWeb1), "replayed on web-1");
 
     o.println();
-    o.println(
-        "Every check runs again on every host; a denial names its reason. This quickstart keeps");
-    o.println(
-        "the spend ledger in memory; the durable, replicated ledger comes with 'writ server'.");
-    o.println("Next: 'writ --help', and docs/spec/writ.md for the format.");
+    o.println("6. The server: one spend per writ, durable, audited in a transparency log");
+    byte[] fresh = WritSigner.signWrit(reissue(payload).toCanonicalBytes(), List.of(alice));
+    fresh = WritSigner.addSignature(fresh, bob);
+    try (QuickstartServer server = QuickstartServer.start(dir, dir.resolve("root.json"))) {
+      o.println("   writ server on " + server.url() + " (one embedded Raft peer)");
+      o.println("   its log key: " + server.logKey());
+      NoteVerifierKey logKey = AuditCommands.verifierKey(server.logKey());
+      serverReport(ServerClient.submit(server.url(), logKey, fresh), "submitted");
+      serverReport(ServerClient.submit(server.url(), logKey, fresh), "submitted again");
+      serverReport(ServerClient.submit(server.url(), logKey, tamper(fresh)), "tampered");
+      o.println("   anyone can replay the log; 'writ audit verify --log " + server.url() + "':");
+      int audit =
+          WritCli.run(env, "audit", "verify", "--log", server.url(), "--key", server.logKey());
+      if (audit != WritCli.OK) {
+        throw new CliException("the server's log did not audit clean");
+      }
+    }
+
+    o.println();
+    o.println("Every check runs again on every host; a denial names its reason, and every");
+    o.println("decision the server makes is a leaf of a log anyone can audit.");
+    o.println("Next: 'writ --help', 'writ server --help', docs/spec/writ.md and docs/spec/api.md.");
     return WritCli.OK;
+  }
+
+  /** The same deploy with a new id: the first one is spent in this quickstart's memory only. */
+  private WritPayload reissue(WritPayload p) throws WritDeniedException {
+    return WritPayload.create(
+        WritId.random(env.random()),
+        p.cap(),
+        p.targets(),
+        p.content(),
+        p.rollout(),
+        p.tier(),
+        p.ticket(),
+        p.iat(),
+        p.nbf(),
+        p.exp());
+  }
+
+  private void serverReport(ServerClient.Answer a, String what) throws CliException {
+    if (a.undecided()) {
+      throw new CliException("the server did not decide: " + a.line());
+    }
+    String verdict =
+        a.allowed()
+            ? "ALLOW  " + what + " (id " + a.field("id").orElse("?") + " spent)"
+            : "DENY   " + what + ": " + a.field("reason").orElse("?");
+    Receipt r = a.receipt().orElseThrow();
+    env.out()
+        .println(
+            "   "
+                + verdict
+                + "; receipt verified: leaf "
+                + r.index()
+                + " of a signed tree of "
+                + r.checkpoint().size());
   }
 
   private void report(Decision d, String what) {

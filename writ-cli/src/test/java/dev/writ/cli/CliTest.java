@@ -330,14 +330,19 @@ class CliTest {
   }
 
   @Test
-  void quickstart_showsAllowAndTheThreeDenials() {
-    assertThat(writ(Map.of(), "quickstart")).as(err()).isZero();
+  void quickstart_withoutTheServerJar_showsTheOfflineLoopThenSaysWhyItStops() {
+    // the server part runs in writ-it (QuickstartTest), where the server jar is built
+    assertThat(System.getProperty(QuickstartServer.JAR_PROPERTY)).isNull();
+
+    assertThat(writ(Map.of(), "quickstart")).as(err()).isEqualTo(2);
     assertThat(out())
         .contains("ALLOW  the genuine writ")
         .contains("DENY   tampered (payload edited after signing): BAD_SIGNATURE")
         .contains("DENY   an hour later: EXPIRED")
         .contains("DENY   replayed on web-1: SPENT")
+        .contains("6. The server")
         .doesNotContain("Exception");
+    assertThat(err()).contains("the server jar is not known: run the quickstart through ./writ");
   }
 
   /** Tiny file helper for the tests. */
