@@ -10,12 +10,18 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 /**
@@ -31,14 +37,24 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  */
 public final class RatisSpendLedger implements SpendLedger, AutoCloseable {
   private final RaftClient client;
+  private final Optional<RaftServer> local;
   private final InstantSource clock;
   private final Duration timeout;
+  private final ClientId localClientId = ClientId.randomId();
+  private final AtomicLong localCallIds = new AtomicLong();
 
-  RatisSpendLedger(RaftClient client, InstantSource clock, Duration timeout) {
+  /**
+   * @param local the peer running in this process, if any: while it is the leader, commands go to
+   *     it directly instead of through the client's gRPC connection to it (same commit path, same
+   *     reply after apply; one network hop and two serializations fewer)
+   */
+  RatisSpendLedger(
+      RaftClient client, Optional<RaftServer> local, InstantSource clock, Duration timeout) {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive");
     }
     this.client = client;
+    this.local = local;
     this.clock = clock;
     this.timeout = timeout;
   }
@@ -118,13 +134,61 @@ public final class RatisSpendLedger implements SpendLedger, AutoCloseable {
 
   /** Submits raw command bytes and returns the reply bytes once committed and applied. */
   byte[] submit(byte[] command) throws SpendLedgerException {
-    RaftClientReply reply;
+    Message message = Message.valueOf(ByteString.copyFrom(command));
+    Optional<RaftServer.Division> leader = localLeader();
+    if (leader.isPresent()) {
+      CompletableFuture<RaftClientReply> pending;
+      try {
+        pending = local.orElseThrow().submitClientRequestAsync(localRequest(leader.get(), message));
+      } catch (IOException e) {
+        pending = null; // the local peer could not take it: the client path reports or retries
+      }
+      if (pending != null) {
+        RaftClientReply reply = await(pending);
+        if (!notAppended(reply)) {
+          return content(reply);
+        }
+      }
+      // leadership moved before the entry was appended: go through the client, which finds it
+    }
+    return content(await(client.async().send(message)));
+  }
+
+  private Optional<RaftServer.Division> localLeader() {
+    if (local.isEmpty()) {
+      return Optional.empty();
+    }
     try {
-      reply =
-          client
-              .async()
-              .send(Message.valueOf(ByteString.copyFrom(command)))
-              .get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      RaftServer.Division d = local.get().getDivision(StateCluster.GROUP_ID);
+      return d.getInfo().isLeader() ? Optional.of(d) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty(); // not started or closed: the client path reports what is wrong
+    }
+  }
+
+  private RaftClientRequest localRequest(RaftServer.Division leader, Message message) {
+    return RaftClientRequest.newBuilder()
+        .setClientId(localClientId)
+        .setServerId(leader.getId())
+        .setGroupId(StateCluster.GROUP_ID)
+        .setCallId(localCallIds.incrementAndGet())
+        .setMessage(message)
+        .setType(RaftClientRequest.writeRequestType())
+        .setTimeoutMs(timeout.toMillis())
+        .build();
+  }
+
+  /** The leader refused the request before appending it, so resubmitting cannot spend twice. */
+  private static boolean notAppended(RaftClientReply reply) {
+    return !reply.isSuccess()
+        && (reply.getNotLeaderException() != null
+            || reply.getException() instanceof LeaderNotReadyException);
+  }
+
+  private RaftClientReply await(CompletableFuture<RaftClientReply> pending)
+      throws SpendLedgerException {
+    try {
+      return pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SpendLedgerException("interrupted while waiting for the ledger", e);
@@ -133,6 +197,9 @@ public final class RatisSpendLedger implements SpendLedger, AutoCloseable {
     } catch (TimeoutException e) {
       throw new SpendLedgerException("no commit within " + timeout, e);
     }
+  }
+
+  private static byte[] content(RaftClientReply reply) throws SpendLedgerException {
     if (!reply.isSuccess()) {
       throw new SpendLedgerException("the ledger did not commit", reply.getException());
     }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
@@ -207,7 +208,8 @@ public final class StateCluster implements AutoCloseable {
 
   /** A spend ledger on a new client; closing the ledger closes the client. */
   public RatisSpendLedger newSpendLedger(InstantSource clock, Duration timeout) {
-    return new RatisSpendLedger(newClient(), clock, timeout);
+    Optional<RaftServer> local = servers.isEmpty() ? Optional.empty() : Optional.of(servers.get(0));
+    return new RatisSpendLedger(newClient(), local, clock, timeout);
   }
 
   /**
@@ -265,6 +267,11 @@ public final class StateCluster implements AutoCloseable {
     } catch (IOException e) {
       return -1;
     }
+  }
+
+  /** The Raft server of peer {@code i}, for tests in this package. */
+  RaftServer serverForTest(int i) {
+    return servers.get(i);
   }
 
   /** The state machine of peer {@code i}, for tests in this package. */
