@@ -8,8 +8,9 @@ import java.util.Optional;
 
 /**
  * One pass over a log's entry bundles and hash tiles, level-0 tile by level-0 tile, in constant
- * memory: the current bundle, one stored tile per level and two {@link Frontier}s. Every file is
- * read once and every hash computed once; the digest is reused.
+ * memory: the current bundle (and the few {@link ReadAhead} holds), one stored tile per level and
+ * two {@link Frontier}s. Every resource is read once and every hash computed once; the digest is
+ * reused.
  *
  * <p>Structural faults (a missing or mis-framed bundle, a missing or mis-sized tile) are thrown as
  * they are met. Content faults are only recorded, because which one the audit reports depends on
@@ -56,24 +57,31 @@ final class Replay implements Frontier.TileSink {
       rootAtTrustedSize = Rfc9162.emptyRoot();
     }
     long tiles = (size + Tile.WIDTH - 1) / Tile.WIDTH;
-    for (long n = 0; n < tiles; n++) {
-      Tile t = tileAt(0, n);
-      byte[] bundle =
-          source
-              .read(t.entriesPath(), LogLimits.MAX_BUNDLE_BYTES)
-              .orElseThrow(
-                  () ->
-                      new LogAuditException(
-                          Kind.TRUNCATED_LOG,
-                          t.entriesPath(),
-                          t.index() * Tile.WIDTH,
-                          "entry bundle missing; the checkpoint has " + size + " entries"));
-      int[] starts = EntryBundles.frame(t, bundle);
-      byte[] stored = readTile(t);
-      for (int i = 0; i < t.width(); i++) {
-        replayEntry(t, i, bundle, starts, stored);
+    try (ReadAhead reads = new ReadAhead(source, size)) {
+      for (long n = 0; n < tiles; n++) {
+        Tile t = levelZeroTile(size, n);
+        byte[] bundle =
+            reads
+                .bundle(t)
+                .orElseThrow(
+                    () ->
+                        new LogAuditException(
+                            Kind.TRUNCATED_LOG,
+                            t.entriesPath(),
+                            t.index() * Tile.WIDTH,
+                            "entry bundle missing; the checkpoint has " + size + " entries"));
+        int[] starts = EntryBundles.frame(t, bundle);
+        byte[] stored = checkTile(t, reads.levelZeroTile(t));
+        for (int i = 0; i < t.width(); i++) {
+          replayEntry(t, i, bundle, starts, stored);
+        }
       }
     }
+  }
+
+  /** Level-0 tile {@code n} of the tree of {@code size}: full, or the partial last one. */
+  static Tile levelZeroTile(long size, long n) {
+    return tileAt(size, 0, n);
   }
 
   private void replayEntry(Tile t, int i, byte[] bundle, int[] starts, byte[] stored)
@@ -106,8 +114,9 @@ final class Replay implements Frontier.TileSink {
     long n = index / Tile.WIDTH;
     int i = (int) (index % Tile.WIDTH);
     if (currentTile[level] == null || currentTile[level].index() != n) {
-      currentTile[level] = tileAt(level, n);
-      currentBytes[level] = readTile(currentTile[level]);
+      Tile t = tileAt(size, level, n);
+      currentTile[level] = t;
+      currentBytes[level] = checkTile(t, source.read(t.path(), LogLimits.MAX_TILE_BYTES));
     }
     if (firstTamperedTile[level] == null
         && !Arrays.equals(hash, offset, offset + H, currentBytes[level], i * H, (i + 1) * H)) {
@@ -115,20 +124,17 @@ final class Replay implements Frontier.TileSink {
     }
   }
 
-  /**
-   * Tile {@code n} of {@code level} in the tree of {@link #size}: full, or the partial last one.
-   */
-  private Tile tileAt(int level, long n) {
+  /** Tile {@code n} of {@code level} in the tree of {@code size}: full, or the partial last one. */
+  private static Tile tileAt(long size, int level, long n) {
     long hashes = size >>> (Tile.HEIGHT * level);
     long full = hashes / Tile.WIDTH;
     return new Tile(level, n, n < full ? Tile.WIDTH : (int) (hashes % Tile.WIDTH));
   }
 
-  private byte[] readTile(Tile t) throws LogAuditException {
+  /** The bytes read for tile {@code t}: present and exactly {@code 32 W} long. */
+  private static byte[] checkTile(Tile t, Optional<byte[]> read) throws LogAuditException {
     byte[] bytes =
-        source
-            .read(t.path(), LogLimits.MAX_TILE_BYTES)
-            .orElseThrow(() -> new LogAuditException(Kind.MISSING_TILE, t.path(), -1, "missing"));
+        read.orElseThrow(() -> new LogAuditException(Kind.MISSING_TILE, t.path(), -1, "missing"));
     int expected = t.width() * H;
     if (bytes.length != expected) {
       throw new LogAuditException(

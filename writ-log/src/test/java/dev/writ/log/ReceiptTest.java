@@ -438,21 +438,22 @@ class ReceiptTest {
     String other = "fedcba9876543210fedcba9876543210";
     List<Attempt> attempts =
         List.of(
-            new Attempt(allow, envelope(5), "deny", Optional.empty(), Optional.of(ID)),
-            new Attempt(allow, envelope(5), "allow", Optional.of("SPENT"), Optional.of(ID)),
-            new Attempt(allow, envelope(5), "allow", Optional.empty(), Optional.of(other)),
-            new Attempt(allow, envelope(5), "allow", Optional.empty(), Optional.empty()),
-            new Attempt(allow, envelope(5), "ALLOW", Optional.empty(), Optional.of(ID)),
-            new Attempt(spent, envelope(6), "allow", Optional.empty(), Optional.of(ID)),
-            new Attempt(spent, envelope(6), "deny", Optional.of("EXPIRED"), Optional.of(ID)),
-            new Attempt(spent, envelope(6), "deny", Optional.empty(), Optional.of(ID)),
-            new Attempt(spent, envelope(6), "deny", Optional.of("SPENT"), Optional.empty()),
-            new Attempt(noId, envelope(7), "deny", Optional.of("MALFORMED"), Optional.of(ID)),
-            new Attempt(noId, envelope(7), "deny", Optional.of("OVERSIZE"), Optional.empty()));
+            new Attempt(allow, 5, "deny", Optional.empty(), Optional.of(ID)),
+            new Attempt(allow, 5, "allow", Optional.of("SPENT"), Optional.of(ID)),
+            new Attempt(allow, 5, "allow", Optional.empty(), Optional.of(other)),
+            new Attempt(allow, 5, "allow", Optional.empty(), Optional.empty()),
+            new Attempt(allow, 5, "ALLOW", Optional.empty(), Optional.of(ID)),
+            new Attempt(spent, 6, "allow", Optional.empty(), Optional.of(ID)),
+            new Attempt(spent, 6, "deny", Optional.of("EXPIRED"), Optional.of(ID)),
+            new Attempt(spent, 6, "deny", Optional.empty(), Optional.of(ID)),
+            new Attempt(spent, 6, "deny", Optional.of("SPENT"), Optional.empty()),
+            new Attempt(noId, 7, "deny", Optional.of("MALFORMED"), Optional.of(ID)),
+            new Attempt(noId, 7, "deny", Optional.of("OVERSIZE"), Optional.empty()));
     for (Attempt a : attempts) {
       assertThatThrownBy(
               () ->
-                  Receipt.verify(a.receipt(), KEY, a.envelope(), a.decision(), a.reason(), a.id()))
+                  Receipt.verify(
+                      a.receipt(), KEY, envelope(a.leaf()), a.decision(), a.reason(), a.id()))
           .as("%s %s %s", a.decision(), a.reason(), a.id())
           .isInstanceOfSatisfying(
               LogVerificationException.class,
@@ -460,12 +461,9 @@ class ReceiptTest {
     }
   }
 
+  /** A receipt, the leaf whose envelope is sent, and the answer claimed. */
   private record Attempt(
-      String receipt,
-      byte[] envelope,
-      String decision,
-      Optional<String> reason,
-      Optional<String> id) {}
+      String receipt, int leaf, String decision, Optional<String> reason, Optional<String> id) {}
 
   @Test
   void verify_recordIndexFieldDiffersFromTheReceiptIndex_failsWithReceiptMismatch() {

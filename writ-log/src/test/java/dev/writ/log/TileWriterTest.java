@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -31,7 +32,7 @@ class TileWriterTest {
   }
 
   /** Every regular file under {@code root} with its bytes, by relative path. */
-  private static TreeMap<String, String> files(Path root) throws IOException {
+  private static Map<String, String> files(Path root) throws IOException {
     TreeMap<String, String> out = new TreeMap<>();
     try (Stream<Path> s = Files.walk(root)) {
       for (Path p : s.filter(Files::isRegularFile).toList()) {
