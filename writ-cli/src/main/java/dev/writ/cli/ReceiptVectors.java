@@ -45,7 +45,7 @@ final class ReceiptVectors {
   static final String ORIGIN = "writ.test/log";
 
   /** Step 3 of api.md section 3: the largest leaf a receipt may carry. */
-  static final int MAX_LEAF_BYTES = 65_536;
+  static final int MAX_LEAF_BYTES = 65_535;
 
   private static final long TIME = VectorGenerator.NOW;
   private static final JsonLimits VECTOR_FILE = new JsonLimits(1 << 20, 10, 1 << 20, 1000);

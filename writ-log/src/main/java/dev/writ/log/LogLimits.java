@@ -63,10 +63,10 @@ public final class LogLimits {
   public static final long MAX_AUDIT_TREE_SIZE = 1L << 32;
 
   /**
-   * A receipt's leaf after base64 decoding: docs/spec/api.md section 3, step 3 says at most 65,536
-   * bytes. (An entry of a tile log is at most {@link #MAX_ENTRY_BYTES}, one less.)
+   * A receipt's leaf after base64 decoding: docs/spec/api.md section 3, step 3: at most what an
+   * entry of a tile log can hold ({@link #MAX_ENTRY_BYTES}).
    */
-  public static final int MAX_RECEIPT_LEAF_BYTES = 65_536;
+  public static final int MAX_RECEIPT_LEAF_BYTES = MAX_ENTRY_BYTES;
 
   /**
    * A receipt object's JSON text: the checkpoint note ({@link #MAX_NOTE_BYTES}, at most 6 bytes of

@@ -159,8 +159,7 @@ public final class NoteVerifierKey {
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (c == '+'
-          || c < 0x20
-          || c == 0x7f
+          || Character.getType(c) == Character.CONTROL
           || Character.isWhitespace(c)
           || Character.isSpaceChar(c)) {
         return Optional.of("key name has a space, '+' or control character");

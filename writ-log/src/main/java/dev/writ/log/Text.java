@@ -41,11 +41,11 @@ final class Text {
     }
   }
 
-  /** True when {@code s} has no ASCII control character (or DEL) other than newline. */
+  /** True when {@code s} has no control character (Unicode Cc: C0, DEL, C1) but newline. */
   static boolean noControlExceptNewline(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if ((c < 0x20 && c != '\n') || c == 0x7f) {
+      if (c != '\n' && Character.getType(c) == Character.CONTROL) {
         return false;
       }
     }
