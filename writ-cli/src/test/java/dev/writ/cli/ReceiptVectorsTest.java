@@ -99,6 +99,38 @@ class ReceiptVectorsTest {
     }
   }
 
+  /** writ-log's {@code Receipt.verify} (what {@code writ submit} runs) agrees with every vector. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("vectors")
+  void receiptVector_throughReceiptVerify_decidesAsDeclared(Path file) throws Throwable {
+    JsonObject v = read(file);
+    JsonObject answer = (JsonObject) v.members().get("answer");
+    NoteVerifierKey key = NoteVerifierKey.parse(string(v, "vkey"));
+    byte[] envelope = Base64.getDecoder().decode(string(v, "envelope"));
+    String receipt =
+        new String(
+            dev.writ.core.json.CanonicalJson.write(v.members().get("receipt")),
+            StandardCharsets.UTF_8);
+    Optional<String> reason =
+        answer.members().get("reason") instanceof JsonString r
+            ? Optional.of(r.value())
+            : Optional.empty();
+    Optional<String> id =
+        answer.members().get("id") instanceof JsonString i
+            ? Optional.of(i.value())
+            : Optional.empty();
+    org.assertj.core.api.ThrowableAssert.ThrowingCallable verify =
+        () ->
+            dev.writ.log.Receipt.verify(
+                receipt, key, envelope, string(answer, "decision"), reason, id);
+    if (string(v, "expect").equals("valid")) {
+      verify.call();
+    } else {
+      org.assertj.core.api.Assertions.assertThatThrownBy(verify)
+          .isInstanceOf(LogVerificationException.class);
+    }
+  }
+
   @Test
   void receiptVectors_everyStep_hasAnInvalidVector_andValidOnesCoverTheShapes() throws Exception {
     Set<Long> steps = new TreeSet<>();
