@@ -19,7 +19,7 @@ import java.util.Optional;
  * <p>Stateless and thread-safe.
  */
 final class EndChecks {
-  private static final Duration REPLAY_LIMIT = Duration.ofSeconds(60);
+  private static final Duration REPLAY_LIMIT = Duration.ofSeconds(90);
   private static final Duration AGREEMENT_TIMEOUT = Duration.ofSeconds(60);
 
   private EndChecks() {}

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -132,7 +133,7 @@ final class LogChecks {
    * RFC 9162 roots of the prefixes of {@code sizes}, in one pass: the tree of n leaves is its
    * perfect subtrees, largest first, folded from the right.
    */
-  static Map<Long, byte[]> prefixRoots(List<byte[]> leafHashes, java.util.Set<Long> sizes) {
+  static Map<Long, byte[]> prefixRoots(List<byte[]> leafHashes, Set<Long> sizes) {
     Map<Long, byte[]> out = new HashMap<>();
     Deque<byte[]> hashes = new ArrayDeque<>(); // perfect subtrees, last = smallest
     Deque<Integer> heights = new ArrayDeque<>();
