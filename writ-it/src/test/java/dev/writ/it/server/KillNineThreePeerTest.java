@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KillNineThreePeerTest {
   private static final int ITERATIONS = 4;
-  private static final Duration LOOP_BUDGET = Duration.ofSeconds(55);
+  private static final Duration LOOP_BUDGET = Duration.ofSeconds(80);
   private static final int MIN_ITERATIONS = 2;
   private static final int THREADS = 6;
   private static final int WRITS_PER_RUN = 1_500;

@@ -21,9 +21,12 @@ final class ServerProcess implements AutoCloseable {
   /** Where writ-server's package phase puts the server jar, relative to the repository. */
   static final String JAR = "writ-server/target/writ-server.jar";
 
-  /** Heap per child: four JVMs share this 2-core machine during the three-peer test. */
+  /**
+   * The JVM's own collector choice, as in production; a bounded heap, since four JVMs share the
+   * machine during the three-peer test.
+   */
   private static final List<String> JVM_OPTIONS =
-      List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx384m");
+      List.of("--enable-native-access=ALL-UNNAMED", "-Xmx512m");
 
   private static final Duration POLL = Duration.ofMillis(50);
   private static final Duration EXIT_WAIT = Duration.ofSeconds(15);
