@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
@@ -25,6 +26,7 @@ import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.TimeDuration;
 
 /**
  * Starts and stops the peers of one Writ state group in this process: one peer on local disk (the
@@ -187,6 +189,11 @@ public final class StateCluster implements AutoCloseable {
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, SNAPSHOT_EVERY);
     RaftServerConfigKeys.Snapshot.setCreationGap(props, 1);
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
+    // elections: Ratis's 150-300 ms default mistakes a GC or scheduling pause on a loaded 2-core
+    // host for a dead leader (seen in the kill -9 tests: term 22 within a minute); 1-2 s costs
+    // about a second more failover after a real crash and no safety
+    RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(1, TimeUnit.SECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(2, TimeUnit.SECONDS));
     return props;
   }
 
