@@ -97,8 +97,7 @@ public final class AuthorizeLoad {
               config.urls().size(),
               factory,
               System.nanoTime() + max.toNanos(),
-              ProcessCpu::self,
-              config.serverPids().isEmpty() ? () -> -1 : () -> ProcessCpu.of(config.serverPids()));
+              CpuProbe.of(config.serverPids()));
       measured = generator.run();
     }
     return new LoadResult(

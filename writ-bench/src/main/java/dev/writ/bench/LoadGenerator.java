@@ -11,7 +11,6 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -33,6 +32,10 @@ final class LoadGenerator {
   /** 1 us to 1 minute at 3 significant digits. */
   private static final long HIGHEST_US = 60_000_000L;
 
+  /** How long past the deadline a client waits for the others to finish warmup. */
+  private static final long BARRIER_GRACE_NANOS =
+      ClientKind.REQUEST_TIMEOUT.plusSeconds(5).toNanos();
+
   private static final byte[] ALLOW_PREFIX =
       "{\"decision\":\"allow\",\"id\":\"".getBytes(StandardCharsets.US_ASCII);
 
@@ -42,15 +45,13 @@ final class LoadGenerator {
   private final int urlCount;
   private final ClientKind.Factory submitters;
   private final long deadlineNanos;
-  private final LongSupplier cpuNanos;
-  private final LongSupplier serverCpuNanos;
+  private final CpuProbe cpu;
 
   /**
    * @param writs warmup writs first, then the measured ones
    * @param warmup how many of {@code writs} are warmup
-   * @param cpuNanos this process's CPU time
-   * @param serverCpuNanos the servers' CPU time, or a supplier of -1 when unknown
    * @param deadlineNanos a {@link System#nanoTime} after which no new writ is taken
+   * @param cpu where CPU time is read at both ends of the measured window
    */
   LoadGenerator(
       BenchFleet.Signed writs,
@@ -59,8 +60,7 @@ final class LoadGenerator {
       int urlCount,
       ClientKind.Factory submitters,
       long deadlineNanos,
-      LongSupplier cpuNanos,
-      LongSupplier serverCpuNanos) {
+      CpuProbe cpu) {
     if (warmup < 0 || warmup >= writs.envelopes().size()) {
       throw new IllegalArgumentException("warmup must leave at least one measured writ");
     }
@@ -70,8 +70,7 @@ final class LoadGenerator {
     this.urlCount = urlCount;
     this.submitters = submitters;
     this.deadlineNanos = deadlineNanos;
-    this.cpuNanos = cpuNanos;
-    this.serverCpuNanos = serverCpuNanos;
+    this.cpu = cpu;
   }
 
   /** What one client thread saw in the measured phase. */
@@ -89,8 +88,10 @@ final class LoadGenerator {
   /** The measured window's start, taken by the barrier when every client finished warmup. */
   private volatile long startNanos;
 
+  private volatile long startEpochMillis;
   private volatile long startCpu;
   private volatile long startServerCpu;
+  private volatile Map<String, Long> startServerThreads = Map.of();
 
   /** Runs both phases and returns the measured figures. */
   LoadResult.Measured run() throws InterruptedException {
@@ -99,9 +100,11 @@ final class LoadGenerator {
         new CyclicBarrier(
             clients,
             () -> {
-              startCpu = cpuNanos.getAsLong();
-              startServerCpu = serverCpuNanos.getAsLong();
+              startServerThreads = cpu.serverThreads().get();
+              startCpu = cpu.selfNanos().getAsLong();
+              startServerCpu = cpu.serverNanos().getAsLong();
               next.set(warmup);
+              startEpochMillis = System.currentTimeMillis();
               startNanos = System.nanoTime();
             });
     List<Tally> tallies = new ArrayList<>();
@@ -117,9 +120,11 @@ final class LoadGenerator {
                   () -> {
                     try (Submitter s = submitters.open()) {
                       t.cutShort = !loop(s, next, warmup, null);
-                      // every client waits for the others, but never past the deadline
+                      // every client waits for the others; after the deadline each has at most
+                      // one request in flight, which the request timeout bounds
                       measuredStart.await(
-                          Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+                          Math.max(0, deadlineNanos - System.nanoTime()) + BARRIER_GRACE_NANOS,
+                          TimeUnit.NANOSECONDS);
                       t.cutShort |= !loop(s, next, writs.envelopes().size(), t);
                     } catch (InterruptedException e) {
                       Thread.currentThread().interrupt();
@@ -142,8 +147,9 @@ final class LoadGenerator {
     for (Thread th : threads) {
       th.join();
     }
-    long endCpu = cpuNanos.getAsLong();
-    long endServerCpu = serverCpuNanos.getAsLong();
+    long endCpu = cpu.selfNanos().getAsLong();
+    long endServerCpu = cpu.serverNanos().getAsLong();
+    Map<String, Long> endServerThreads = cpu.serverThreads().get();
     if (!failures.isEmpty()) {
       IllegalStateException e = new IllegalStateException("a client thread failed");
       failures.forEach(e::addSuppressed);
@@ -163,12 +169,22 @@ final class LoadGenerator {
       end = Math.max(end, t.endNanos);
       cutShort |= t.cutShort;
     }
+    Map<String, Long> byThread = new TreeMap<>();
+    endServerThreads.forEach(
+        (k, v) -> {
+          long d = v - startServerThreads.getOrDefault(k, 0L);
+          if (d > 0) {
+            byThread.put(k, d);
+          }
+        });
     return new LoadResult.Measured(
         all,
         errors,
+        startEpochMillis,
         end - startNanos,
         endCpu - startCpu,
         startServerCpu < 0 || endServerCpu < 0 ? -1 : endServerCpu - startServerCpu,
+        byThread,
         cutShort);
   }
 

@@ -37,12 +37,15 @@ record LoadResult(
   record Measured(
       Histogram latencyUs,
       Map<String, Long> errors,
+      long startEpochMillis,
       long windowNanos,
       long loadgenCpuNanos,
       long serverCpuNanos,
+      Map<String, Long> serverCpuByThread,
       boolean cutShort) {
     Measured {
       errors = Map.copyOf(errors);
+      serverCpuByThread = Map.copyOf(serverCpuByThread);
     }
   }
 
@@ -149,6 +152,16 @@ record LoadResult(
     if (measured.serverCpuNanos >= 0) {
       m.put("server_cpu_seconds", new JsonNumber(round(measured.serverCpuNanos / 1e9, 3)));
     }
+    if (!measured.serverCpuByThread.isEmpty()) {
+      Map<String, JsonValue> threads = new LinkedHashMap<>();
+      measured.serverCpuByThread.forEach(
+          (k, v) -> threads.put(k, new JsonNumber(round(v / 1e9, 3))));
+      m.put("server_cpu_seconds_by_thread", new JsonObject(threads));
+    }
+    m.put("window_start_epoch_ms", new JsonInteger(measured.startEpochMillis));
+    m.put(
+        "window_end_epoch_ms",
+        new JsonInteger(measured.startEpochMillis + measured.windowNanos / 1_000_000));
     m.put("cut_short", new JsonBool(measured.cutShort));
     return CanonicalJson.write(new JsonObject(m));
   }

@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * CPU time of this process (from the JVM) and of other processes (from Linux's {@code
@@ -42,6 +45,48 @@ final class ProcessCpu {
       total += t;
     }
     return total;
+  }
+
+  /**
+   * CPU time of every thread of {@code pids} in nanoseconds, summed by thread group: the thread's
+   * name (Linux keeps 15 characters) with digit runs replaced by {@code N}, so that the 256 Jetty
+   * workers are one row and the GC and JIT threads others. Threads that cannot be read are left
+   * out; a thread that ended took its time with it (read this at both ends of a window and
+   * subtract).
+   */
+  static Map<String, Long> byThreadGroup(List<Long> pids) {
+    Map<String, Long> groups = new TreeMap<>();
+    for (long pid : pids) {
+      Path tasks = Path.of("/proc", Long.toString(pid), "task");
+      try (Stream<Path> list = Files.list(tasks)) {
+        for (Path task : list.toList()) {
+          String stat;
+          try {
+            stat = Files.readString(task.resolve("stat"), StandardCharsets.UTF_8);
+          } catch (IOException e) {
+            continue; // the thread ended between listing and reading
+          }
+          long t = parseStat(stat);
+          String name = threadName(stat);
+          if (t >= 0 && name != null) {
+            groups.merge(name, t, Long::sum);
+          }
+        }
+      } catch (IOException e) {
+        // the process is gone or not readable: report what was read
+      }
+    }
+    return groups;
+  }
+
+  /** The command name of a stat line with digit runs folded to {@code N}, or null. */
+  static String threadName(String stat) {
+    int open = stat.indexOf('(');
+    int close = stat.lastIndexOf(')');
+    if (open < 0 || close < open) {
+      return null;
+    }
+    return stat.substring(open + 1, close).replaceAll("[0-9]+", "N");
   }
 
   private static long of(long pid) {
