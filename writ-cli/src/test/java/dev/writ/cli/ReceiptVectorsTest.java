@@ -165,7 +165,7 @@ class ReceiptVectorsTest {
     String[] priv = Files.readString(dir().resolve("test-log.key")).strip().split("\\+", 5);
     assertThat(priv).hasSize(5);
     assertThat(priv[0] + "+" + priv[1] + "+" + priv[2] + "+" + priv[3])
-        .isEqualTo("PRIVATE+KEY+" + ReceiptVectors.ORIGIN + "+" + vkey.split("\\+")[1]);
+        .isEqualTo("PRIVATE+KEY+" + ReceiptVectors.ORIGIN + "+" + vkey.split("\\+", 3)[1]);
     byte[] raw = Base64.getDecoder().decode(priv[4]);
     assertThat(raw).hasSize(33).startsWith((byte) 0x01);
     LogKeySigner fromFile =
