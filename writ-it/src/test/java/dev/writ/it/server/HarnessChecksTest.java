@@ -139,7 +139,7 @@ class HarnessChecksTest {
 
     assertThatThrownBy(() -> Receipt.verify(answer(KEY, Map.of()), KEY.verifierKey(), other))
         .hasMessageStartingWith("receipt step 5")
-        .hasMessageContaining("envelope_sha256");
+        .hasMessageContaining("another envelope");
   }
 
   @Test
