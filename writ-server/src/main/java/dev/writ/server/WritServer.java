@@ -26,7 +26,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class WritServer implements AutoCloseable {
   /** The loopback address the server binds; never a wildcard. */
-  public static final String HOST = "127.0.0.1";
+  public static final String HOST = ServerConfig.DEFAULT_HOST;
 
   /** How long a request waits for the ledger to commit before it is answered 503. */
   static final Duration LEDGER_TIMEOUT = Duration.ofSeconds(10);
