@@ -24,6 +24,39 @@ final class EndChecks {
 
   private EndChecks() {}
 
+  /** Rounds in which a replay answered 503 is posted again (api.md section 2: retry allowed). */
+  private static final int RETRY_ROUNDS = 3;
+
+  /**
+   * Replays {@code writs}; a 503 (the ledger did not answer in time, e.g. while the restarted peer
+   * is electing itself) is a server condition, not a decision, so it is posted again, at most
+   * {@link #RETRY_ROUNDS} times. Every retry is printed; the final answers are returned.
+   */
+  private static List<LoadRun.Attempt> replay(PeerGroup group, List<SignedWrit> writs, int threads)
+      throws InterruptedException {
+    List<LoadRun.Attempt> done = new ArrayList<>();
+    List<SignedWrit> pending = writs;
+    for (int round = 0; !pending.isEmpty(); round++) {
+      List<SignedWrit> again = new ArrayList<>();
+      for (LoadRun.Attempt a :
+          LoadRun.start(pending, threads, group::pick, REPLAY_LIMIT).awaitAll()) {
+        boolean undecided = a.answer().map(x -> x.status() == 503).orElse(false);
+        if (undecided && round < RETRY_ROUNDS) {
+          again.add(a.writ());
+        } else {
+          done.add(a);
+        }
+      }
+      if (!again.isEmpty()) {
+        System.out.println(
+            "replay round " + round + ": " + again.size() + " answered 503, posted again");
+        Thread.sleep(1000);
+      }
+      pending = again;
+    }
+    return done;
+  }
+
   /** Runs every check through every peer of {@code group}; returns the audited checkpoint. */
   static Checkpoint replayAndAudit(PeerGroup group, Tally tally, Path folder, int threads)
       throws IOException, InterruptedException {
@@ -35,8 +68,7 @@ final class EndChecks {
       }
     }
     List<SignedWrit> acked = tally.acknowledgedWrits();
-    tally.recordReplays(
-        LoadRun.start(acked, threads, group::pick, REPLAY_LIMIT).awaitAll(), acked.size());
+    tally.recordReplays(replay(group, acked, threads), acked.size());
     List<SignedWrit> unknown = tally.unknown();
     System.out.println(
         tally.recordUnknownReplays(
