@@ -1,0 +1,26 @@
+package dev.writ.identity;
+
+/**
+ * Why hardware evidence was refused. Stable codes: they appear in enrollment denials and in the
+ * audit log (docs/spec/enrollment.md). Closed set.
+ */
+public enum AttestationFailure {
+  /**
+   * Bytes that do not parse as the claimed structure: truncated, wrong magic or type, bad sizes.
+   */
+  ATTESTATION_MALFORMED,
+  /** Evidence larger than the limit named for its kind, refused before parsing. */
+  ATTESTATION_OVERSIZE,
+  /** The quote or report signature does not verify under the attesting key. */
+  ATTESTATION_BAD_SIGNATURE,
+  /** The certificate chain does not reach an authority the trust root's policy lists. */
+  ATTESTATION_UNTRUSTED,
+  /** The quote's qualifying data or report data is not bound to the expected nonce. */
+  ATTESTATION_NONCE_MISMATCH,
+  /** A PCR value differs from the value the policy requires. */
+  PCR_MISMATCH,
+  /** The attestation key is not shown to live in the same TPM as the endorsement key. */
+  ATTESTATION_KEY_UNBOUND,
+  /** A policy field fails: debug enabled, TCB below the minimum, a measurement not allowed. */
+  ATTESTATION_POLICY
+}
