@@ -38,12 +38,35 @@ public enum Reason {
   TICKET_REQUIRED("policy requires a change ticket"),
   TIER_BELOW_FLOOR("the requested sandbox tier is below the policy floor"),
   // 8. spend
-  SPENT("the writ id has already been spent");
+  SPENT("the writ id has already been spent"),
+  // 9. enrollment and node identity (docs/spec/enrollment.md); the Verifier never reports these
+  ENROLLMENT_NOT_OPEN("the writ id is not a pending enrollment, or it has expired"),
+  STALE_NONCE("the attestation challenge is unknown, expired or already used"),
+  CSR_INVALID("the certificate signing request does not parse, verify or use an allowed key"),
+  ATTESTATION_MALFORMED("the attestation evidence does not parse"),
+  ATTESTATION_OVERSIZE("the attestation evidence is larger than its limit"),
+  ATTESTATION_BAD_SIGNATURE("the quote or report signature does not verify"),
+  ATTESTATION_UNTRUSTED("the evidence's certificate chain reaches no authority the policy lists"),
+  ATTESTATION_NONCE_MISMATCH("the evidence is not bound to this challenge and key"),
+  ATTESTATION_KEY_UNBOUND("the attestation key is not shown to live in the endorsed TPM"),
+  ATTESTATION_POLICY("the evidence fails a policy field (debug, TCB, measurement)"),
+  PCR_MISMATCH("a PCR value differs from the one policy requires"),
+  UNKNOWN_NODE("the peer certificate names no registered node"),
+  NODE_REVOKED("the peer certificate's serial is revoked or superseded"),
+  SVID_INVALID("the peer certificate is not a valid X.509-SVID of this trust domain");
 
   private final String summary;
 
   Reason(String summary) {
     this.summary = summary;
+  }
+
+  /**
+   * Whether the writ verifier (docs/spec/writ.md sections 9 and 10) can report this reason; the
+   * others come from enrollment and node identity (docs/spec/enrollment.md section 8).
+   */
+  public boolean isVerifierReason() {
+    return compareTo(SPENT) <= 0;
   }
 
   /** One plain-English sentence fragment for people; the enum name is the stable code. */

@@ -87,8 +87,14 @@ record Reply(int status, JsonValue body, String decision, String reason) {
   /** Parse failures are the client's malformed request; every other reason is a refusal. */
   static int statusOf(Reason reason) {
     return switch (reason) {
-      case OVERSIZE -> PAYLOAD_TOO_LARGE;
-      case MALFORMED, NON_CANONICAL, UNSUPPORTED_VERSION, UNKNOWN_FIELD -> BAD_REQUEST;
+      case OVERSIZE, ATTESTATION_OVERSIZE -> PAYLOAD_TOO_LARGE;
+      case MALFORMED,
+          NON_CANONICAL,
+          UNSUPPORTED_VERSION,
+          UNKNOWN_FIELD,
+          CSR_INVALID,
+          ATTESTATION_MALFORMED ->
+          BAD_REQUEST;
       case ROOT_EXPIRED,
           ROOT_ROLLBACK,
           UNKNOWN_KEY,
@@ -108,7 +114,18 @@ record Reply(int status, JsonValue body, String decision, String reason) {
           CONTENT_MISMATCH,
           TICKET_REQUIRED,
           TIER_BELOW_FLOOR,
-          SPENT ->
+          SPENT,
+          ENROLLMENT_NOT_OPEN,
+          STALE_NONCE,
+          ATTESTATION_BAD_SIGNATURE,
+          ATTESTATION_UNTRUSTED,
+          ATTESTATION_NONCE_MISMATCH,
+          ATTESTATION_KEY_UNBOUND,
+          ATTESTATION_POLICY,
+          PCR_MISMATCH,
+          UNKNOWN_NODE,
+          NODE_REVOKED,
+          SVID_INVALID ->
           FORBIDDEN;
     };
   }

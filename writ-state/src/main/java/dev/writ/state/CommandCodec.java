@@ -30,10 +30,11 @@ import java.util.Set;
  */
 final class CommandCodec {
   /**
-   * A spend command is about 250 bytes; 4 KiB leaves room for later commands without letting a
-   * client make replicas parse large input.
+   * A spend command is about 250 bytes; an enroll command with 48 measured values of at most 128
+   * characters (NodeRegistration's limits) stays under 16 KiB, which bounds what replicas parse.
+   * Depth 2: the command object and its measurements/advisory objects.
    */
-  static final JsonLimits LIMITS = new JsonLimits(4096, 2, 256, 32);
+  static final JsonLimits LIMITS = new JsonLimits(16384, 2, 256, 64);
 
   private static final JsonReader READER = new JsonReader(LIMITS, JsonReader.Mode.INTEGERS_ONLY);
 
@@ -46,6 +47,17 @@ final class CommandCodec {
   private static final Set<String> DENY_REQUIRED =
       Set.of("v", "op", "envelope_sha256", "reason", "at");
   private static final Set<String> DENY_OPTIONAL = Set.of("id", "cap");
+  private static final Set<String> OPEN_FIELDS = Set.of("v", "op", "id", "node", "expires", "at");
+  private static final Set<String> ENROLL_REQUIRED = enrollRequired();
+  private static final Set<String> RENEW_FIELDS =
+      Set.of("v", "op", "node", "serial", "not_after", "measurements", "at");
+  private static final Set<String> REVOKE_FIELDS = Set.of("v", "op", "serial", "at");
+
+  private static Set<String> enrollRequired() {
+    Set<String> s = new HashSet<>(RegistryJson.REGISTRATION);
+    s.addAll(Set.of("v", "op", "id", "envelope_sha256", "retain_until", "at"));
+    return Set.copyOf(s);
+  }
 
   private CommandCodec() {}
 
@@ -69,6 +81,34 @@ final class CommandCodec {
         m.put("reason", new JsonString(d.reason().name()));
         m.put("at", new JsonInteger(d.at()));
       }
+      case StateCommand.EnrollOpen e -> {
+        m.put("op", new JsonString("enroll_open"));
+        m.put("id", new JsonString(e.id().hex()));
+        m.put("node", new JsonString(e.node().toString()));
+        m.put("expires", new JsonInteger(e.expires()));
+        m.put("at", new JsonInteger(e.at()));
+      }
+      case StateCommand.Enroll e -> {
+        m.put("op", new JsonString("enroll"));
+        m.put("id", new JsonString(e.id().hex()));
+        m.put("envelope_sha256", new JsonString(e.envelopeSha256()));
+        m.put("retain_until", new JsonInteger(e.retainUntil()));
+        RegistryJson.putRegistration(m, e.registration());
+        m.put("at", new JsonInteger(e.at()));
+      }
+      case StateCommand.Renew r -> {
+        m.put("op", new JsonString("renew"));
+        m.put("node", new JsonString(r.node().toString()));
+        m.put("serial", new JsonString(r.serial()));
+        m.put("not_after", new JsonInteger(r.notAfter()));
+        m.put("measurements", RegistryJson.strings(r.measurements()));
+        m.put("at", new JsonInteger(r.at()));
+      }
+      case StateCommand.Revoke r -> {
+        m.put("op", new JsonString("revoke"));
+        m.put("serial", new JsonString(r.serial()));
+        m.put("at", new JsonInteger(r.at()));
+      }
     }
     return CanonicalJson.write(new JsonObject(m));
   }
@@ -83,6 +123,7 @@ final class CommandCodec {
     return switch (op) {
       case "authorize" -> decodeAuthorize(o);
       case "deny" -> decodeDeny(o);
+      case "enroll_open", "enroll", "renew", "revoke" -> decodeRegistry(op, o);
       default -> throw new CommandRejectedException("unknown_op", "unknown op '" + op + "'");
     };
   }
@@ -135,6 +176,49 @@ final class CommandCodec {
     }
   }
 
+  private static StateCommand decodeRegistry(String op, JsonObject o)
+      throws CommandRejectedException {
+    try {
+      return switch (op) {
+        case "enroll_open" -> {
+          exactFields(o, OPEN_FIELDS);
+          yield new StateCommand.EnrollOpen(
+              RegistryJson.writId(string(o, "id")),
+              RegistryJson.node(string(o, "node")),
+              integer(o, "expires"),
+              integer(o, "at"));
+        }
+        case "enroll" -> {
+          if (!RegistryJson.hasFields(o, ENROLL_REQUIRED, Set.of("kind"))) {
+            throw new CommandRejectedException(
+                "malformed", "fields " + o.members().keySet() + ", expected " + ENROLL_REQUIRED);
+          }
+          yield new StateCommand.Enroll(
+              RegistryJson.writId(string(o, "id")),
+              string(o, "envelope_sha256"),
+              integer(o, "retain_until"),
+              RegistryJson.registration(o),
+              integer(o, "at"));
+        }
+        case "renew" -> {
+          exactFields(o, RENEW_FIELDS);
+          yield new StateCommand.Renew(
+              RegistryJson.node(string(o, "node")),
+              string(o, "serial"),
+              integer(o, "not_after"),
+              RegistryJson.stringMap(o, "measurements"),
+              integer(o, "at"));
+        }
+        default -> {
+          exactFields(o, REVOKE_FIELDS);
+          yield new StateCommand.Revoke(string(o, "serial"), integer(o, "at"));
+        }
+      };
+    } catch (IllegalArgumentException e) {
+      throw new CommandRejectedException("malformed", e.getMessage(), e);
+    }
+  }
+
   private static Capability cap(String wire) throws CommandRejectedException {
     return Capability.fromWire(wire)
         .orElseThrow(() -> new CommandRejectedException("malformed", "unknown cap"));
@@ -158,6 +242,11 @@ final class CommandCodec {
         m.put("result", new JsonString("audited"));
         putLeaf(m, a.leaf());
       }
+      case CommandResult.NotOpen n -> {
+        m.put("result", new JsonString("not_open"));
+        putLeaf(m, n.leaf());
+      }
+      case CommandResult.Done _ -> m.put("result", new JsonString("done"));
       case CommandResult.Refused r -> {
         m.put("error", new JsonString(r.code()));
         m.put("detail", new JsonString(r.detail()));
@@ -175,6 +264,10 @@ final class CommandCodec {
       exactFields(o, Set.of("v", "error", "detail"));
       return new CommandResult.Refused(string(o, "error"), string(o, "detail"));
     }
+    if (o.members().get("result") instanceof JsonString(String r) && r.equals("done")) {
+      exactFields(o, Set.of("v", "result"));
+      return new CommandResult.Done();
+    }
     exactFields(o, Set.of("v", "result", "leaf_index", "leaf"));
     long index = integer(o, "leaf_index");
     AuditLeaf leaf;
@@ -187,6 +280,7 @@ final class CommandCodec {
       case "spent_now" -> new CommandResult.Authorized(SpendLedger.Outcome.SPENT_NOW, leaf);
       case "already_spent" -> new CommandResult.Authorized(SpendLedger.Outcome.ALREADY_SPENT, leaf);
       case "audited" -> new CommandResult.Audited(leaf);
+      case "not_open" -> new CommandResult.NotOpen(leaf);
       default -> throw new CommandRejectedException("malformed", "unknown result");
     };
   }

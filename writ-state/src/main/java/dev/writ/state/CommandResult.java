@@ -16,6 +16,12 @@ sealed interface CommandResult {
   /** A denial was audited: the decision record appended. */
   record Audited(AuditLeaf leaf) implements CommandResult {}
 
+  /** An enrollment was refused because its id is not open for the node: the deny leaf. */
+  record NotOpen(AuditLeaf leaf) implements CommandResult {}
+
+  /** A registry command (open, renew, revoke) was applied; no leaf was appended. */
+  record Done() implements CommandResult {}
+
   /** The command was refused; state is unchanged. */
   record Refused(String code, String detail) implements CommandResult {}
 }

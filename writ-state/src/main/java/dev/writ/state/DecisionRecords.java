@@ -1,5 +1,6 @@
 package dev.writ.state;
 
+import dev.writ.core.Capability;
 import dev.writ.core.Reason;
 import dev.writ.core.json.CanonicalJson;
 import dev.writ.core.json.JsonValue;
@@ -27,6 +28,14 @@ final class DecisionRecords {
 
   /** The record of what {@code command} decided, at ledger position {@code index}. */
   static byte[] leaf(StateCommand command, boolean allowed, long index) {
+    return leaf(command, allowed, Reason.SPENT, index);
+  }
+
+  /**
+   * As {@link #leaf(StateCommand, boolean, long)}; {@code reason} is the denial reason of an {@code
+   * enroll} command that did not allow ({@code SPENT} or {@code ENROLLMENT_NOT_OPEN}).
+   */
+  static byte[] leaf(StateCommand command, boolean allowed, Reason reason, long index) {
     Map<String, JsonValue> m = new LinkedHashMap<>();
     m.put("v", new JsonInteger(VERSION));
     switch (command) {
@@ -49,6 +58,17 @@ final class DecisionRecords {
         m.put("decision", new JsonString(DENY));
         m.put("reason", new JsonString(d.reason().name()));
       }
+      case StateCommand.Enroll e -> {
+        m.put("id", new JsonString(e.id().hex()));
+        m.put("envelope_sha256", new JsonString(e.envelopeSha256()));
+        m.put("cap", new JsonString(Capability.ENROLL.wire()));
+        m.put("decision", new JsonString(allowed ? ALLOW : DENY));
+        if (!allowed) {
+          m.put("reason", new JsonString(reason.name()));
+        }
+      }
+      case StateCommand.EnrollOpen _, StateCommand.Renew _, StateCommand.Revoke _ ->
+          throw new IllegalArgumentException("registry commands append no decision record");
     }
     m.put("time", new JsonInteger(command.at()));
     m.put("index", new JsonInteger(index));

@@ -83,7 +83,7 @@ public final class RatisSpendLedger implements SpendLedger, AutoCloseable {
             clock.instant().getEpochSecond());
     return switch (submitCommand(command)) {
       case CommandResult.Authorized a -> new Authorization(a.outcome(), a.leaf());
-      case CommandResult.Audited _ ->
+      case CommandResult.Audited _, CommandResult.NotOpen _, CommandResult.Done _ ->
           throw new SpendLedgerException("state machine answered an authorize with a denial", null);
       case CommandResult.Refused r ->
           throw new SpendLedgerException(
@@ -115,7 +115,7 @@ public final class RatisSpendLedger implements SpendLedger, AutoCloseable {
             clock.instant().getEpochSecond());
     return switch (submitCommand(command)) {
       case CommandResult.Audited a -> a.leaf();
-      case CommandResult.Authorized _ ->
+      case CommandResult.Authorized _, CommandResult.NotOpen _, CommandResult.Done _ ->
           throw new SpendLedgerException("state machine answered a deny with a spend", null);
       case CommandResult.Refused r ->
           throw new SpendLedgerException(
@@ -123,7 +123,7 @@ public final class RatisSpendLedger implements SpendLedger, AutoCloseable {
     };
   }
 
-  private CommandResult submitCommand(StateCommand command) throws SpendLedgerException {
+  CommandResult submitCommand(StateCommand command) throws SpendLedgerException {
     byte[] reply = submit(CommandCodec.encode(command));
     try {
       return CommandCodec.decodeResult(reply);
@@ -206,8 +206,13 @@ public final class RatisSpendLedger implements SpendLedger, AutoCloseable {
     return reply.getMessage().getContent().toByteArray();
   }
 
+  /** The proposer's time for a command, Unix seconds. */
+  long nowSeconds() {
+    return clock.instant().getEpochSecond();
+  }
+
   /** Retain at least until {@code t}: round a fractional second up. */
-  private static long ceilSeconds(Instant t) {
+  static long ceilSeconds(Instant t) {
     return t.getNano() == 0 ? t.getEpochSecond() : t.getEpochSecond() + 1;
   }
 

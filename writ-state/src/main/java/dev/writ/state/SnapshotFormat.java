@@ -27,22 +27,41 @@ import java.util.TreeMap;
  * {"entries":N,"format":"writ-state/spent-notes","leaves":L,"log_time":T,"v":2}}, then N lines
  * {@code {"id":…,"retain_until":…}} in strictly increasing id order, then L lines that are each
  * exactly the bytes of audit leaf 0, 1, … L-1 (docs/spec/log.md, "Decision records (leaves)"), then
- * end of file. Version 1 (read only, written before audit leaves existed) has no {@code leaves}
- * field and no leaf lines and loads with no leaves; any other version is refused. Reading is as
- * strict as command decoding: any deviation fails the load rather than starting with a partial
- * ledger.
+ * then (version 3) the registry: P pending-enrollment lines {@code {"expires","id","node"}}, N node
+ * lines (a registration's members plus {@code enrolled_at}, {@code enrolled_by}, {@code
+ * previous_not_after} and optional {@code previous_serial}) in node order, R lines {@code
+ * {"serial"}} in serial order, with P, N, R and the revocation {@code epoch} in the header; then
+ * end of file. Version 2 is version 3 without the registry. Version 1 (read only, written before
+ * audit leaves existed) has no {@code leaves} field and no leaf lines and loads with no leaves; any
+ * other version is refused. Reading is as strict as command decoding: any deviation fails the load
+ * rather than starting with a partial ledger.
  */
 final class SnapshotFormat {
   static final String FORMAT = "writ-state/spent-notes";
 
   /** The version this build writes. */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   /** One line is under 400 bytes (a leaf is the longest); 512 bounds the line reader. */
   static final int MAX_LINE_BYTES = 512;
 
   private static final JsonReader READER =
       new JsonReader(new JsonLimits(MAX_LINE_BYTES, 1, 64, 16), JsonReader.Mode.INTEGERS_ONLY);
+
+  /** A node line holds a registration: under the command limit (CommandCodec.LIMITS). */
+  static final int MAX_REGISTRY_LINE_BYTES = 16384;
+
+  private static final JsonReader REGISTRY_READER =
+      new JsonReader(
+          new JsonLimits(MAX_REGISTRY_LINE_BYTES, 2, 256, 64), JsonReader.Mode.INTEGERS_ONLY);
+
+  private static final Set<String> NODE_REQUIRED = nodeRequired();
+
+  private static Set<String> nodeRequired() {
+    Set<String> s = new java.util.HashSet<>(RegistryJson.REGISTRATION);
+    s.addAll(Set.of("previous_not_after", "enrolled_by", "enrolled_at"));
+    return Set.copyOf(s);
+  }
 
   private static final Set<String> LEAF_REQUIRED =
       Set.of("v", "envelope_sha256", "decision", "time", "index");
@@ -58,12 +77,16 @@ final class SnapshotFormat {
     for (byte[] leaf : leaves) {
       log.append(leaf);
     }
-    write(out, logTime, notes, log);
+    write(out, logTime, notes, log, new NodeRegistry());
   }
 
   /** Writes a snapshot of {@code notes} and every leaf of {@code log} (up to its size now). */
   static void write(
-      OutputStream out, long logTime, NavigableMap<WritId, Long> notes, AppendOnlyLog log)
+      OutputStream out,
+      long logTime,
+      NavigableMap<WritId, Long> notes,
+      AppendOnlyLog log,
+      NodeRegistry registry)
       throws IOException {
     long size = log.size();
     Map<String, JsonValue> header = new LinkedHashMap<>();
@@ -72,6 +95,10 @@ final class SnapshotFormat {
     header.put("entries", new JsonInteger(notes.size()));
     header.put("leaves", new JsonInteger(size));
     header.put("log_time", new JsonInteger(logTime));
+    header.put("pending", new JsonInteger(registry.pendingEntries().size()));
+    header.put("nodes", new JsonInteger(registry.nodeEntries().size()));
+    header.put("revoked", new JsonInteger(registry.revokedSerials().size()));
+    header.put("epoch", new JsonInteger(registry.epoch()));
     line(out, CanonicalJson.write(new JsonObject(header)));
     for (Map.Entry<WritId, Long> e : notes.entrySet()) {
       Map<String, JsonValue> m = new LinkedHashMap<>();
@@ -82,6 +109,33 @@ final class SnapshotFormat {
     for (long i = 0; i < size; i++) {
       line(out, log.entry(i));
     }
+    for (PendingEnrollment p : registry.pendingEntries().values()) {
+      Map<String, JsonValue> m = new LinkedHashMap<>();
+      m.put("id", new JsonString(p.id().hex()));
+      m.put("node", new JsonString(p.node().toString()));
+      m.put("expires", new JsonInteger(p.expires()));
+      line(out, CanonicalJson.write(new JsonObject(m)));
+    }
+    for (NodeRecord r : registry.nodeEntries().values()) {
+      Map<String, JsonValue> m = new LinkedHashMap<>();
+      RegistryJson.putRegistration(m, r.registration());
+      r.previousSerial().ifPresent(p -> m.put("previous_serial", new JsonString(p)));
+      m.put("previous_not_after", new JsonInteger(r.previousNotAfter()));
+      m.put("enrolled_by", new JsonString(r.enrolledBy().hex()));
+      m.put("enrolled_at", new JsonInteger(r.enrolledAt()));
+      line(out, CanonicalJson.write(new JsonObject(m)));
+    }
+    for (String serial : registry.revokedSerials()) {
+      line(out, CanonicalJson.write(new JsonObject(Map.of("serial", new JsonString(serial)))));
+    }
+  }
+
+  /** The registry part of a snapshot; empty for versions 1 and 2. */
+  record LoadedRegistry(
+      List<PendingEnrollment> pending, List<NodeRecord> nodes, List<String> revoked, long epoch) {
+    static LoadedRegistry empty() {
+      return new LoadedRegistry(List.of(), List.of(), List.of(), 0);
+    }
   }
 
   private static void line(OutputStream out, byte[] bytes) throws IOException {
@@ -90,7 +144,11 @@ final class SnapshotFormat {
   }
 
   /** The loaded state: log time, notes by id and the audit leaves in log order. */
-  record Loaded(long logTime, NavigableMap<WritId, Long> notes, List<byte[]> leaves) {}
+  record Loaded(
+      long logTime,
+      NavigableMap<WritId, Long> notes,
+      List<byte[]> leaves,
+      LoadedRegistry registry) {}
 
   static Loaded read(InputStream in) throws IOException {
     JsonObject header = parse(readLine(in));
@@ -99,10 +157,24 @@ final class SnapshotFormat {
     }
     if (version == 1) {
       fields(header, Set.of("v", "format", "entries", "log_time"));
-    } else if (version == VERSION) {
+    } else if (version == 2) {
       fields(header, Set.of("v", "format", "entries", "leaves", "log_time"));
+    } else if (version == VERSION) {
+      fields(
+          header,
+          Set.of(
+              "v",
+              "format",
+              "entries",
+              "leaves",
+              "log_time",
+              "pending",
+              "nodes",
+              "revoked",
+              "epoch"));
     } else {
-      throw new IOException("unsupported snapshot version " + version + " (this build reads 1, 2)");
+      throw new IOException(
+          "unsupported snapshot version " + version + " (this build reads 1, 2, 3)");
     }
     if (!FORMAT.equals(string(header, "format"))) {
       throw new IOException("not a " + FORMAT + " snapshot");
@@ -144,10 +216,78 @@ final class SnapshotFormat {
       checkLeaf(parse(bytes), i);
       leaves.add(bytes);
     }
-    if (readLine(in) != null) {
-      throw new IOException("snapshot has lines after its last leaf");
+    LoadedRegistry registry =
+        version == VERSION ? readRegistry(in, header) : LoadedRegistry.empty();
+    if (readLine(in, MAX_LINE_BYTES) != null) {
+      throw new IOException("snapshot has lines after its last section");
     }
-    return new Loaded(logTime, notes, leaves);
+    return new Loaded(logTime, notes, leaves, registry);
+  }
+
+  private static LoadedRegistry readRegistry(InputStream in, JsonObject header) throws IOException {
+    long pendingCount = integer(header, "pending");
+    long nodeCount = integer(header, "nodes");
+    long revokedCount = integer(header, "revoked");
+    long epoch = integer(header, "epoch");
+    if (pendingCount < 0 || nodeCount < 0 || revokedCount < 0 || epoch < 0) {
+      throw new IOException("negative registry count or epoch in snapshot header");
+    }
+    List<PendingEnrollment> pending = new ArrayList<>();
+    List<NodeRecord> nodes = new ArrayList<>();
+    List<String> revoked = new ArrayList<>();
+    try {
+      for (long i = 0; i < pendingCount; i++) {
+        JsonObject o = registryLine(in, "pending enrollment " + i);
+        fields(o, Set.of("id", "node", "expires"));
+        pending.add(
+            new PendingEnrollment(
+                RegistryJson.writId(string(o, "id")),
+                RegistryJson.node(string(o, "node")),
+                integer(o, "expires")));
+      }
+      for (long i = 0; i < nodeCount; i++) {
+        JsonObject o = registryLine(in, "node " + i);
+        if (!RegistryJson.hasFields(o, NODE_REQUIRED, Set.of("kind", "previous_serial"))) {
+          throw new IOException("snapshot node " + i + " has the wrong fields");
+        }
+        java.util.Optional<String> previous =
+            o.members().containsKey("previous_serial")
+                ? java.util.Optional.of(string(o, "previous_serial"))
+                : java.util.Optional.empty();
+        nodes.add(
+            new NodeRecord(
+                RegistryJson.registration(o),
+                previous,
+                integer(o, "previous_not_after"),
+                RegistryJson.writId(string(o, "enrolled_by")),
+                integer(o, "enrolled_at")));
+      }
+      for (long i = 0; i < revokedCount; i++) {
+        JsonObject o = registryLine(in, "revoked serial " + i);
+        fields(o, Set.of("serial"));
+        String serial = string(o, "serial");
+        NodeRegistration.checkSerial(serial);
+        revoked.add(serial);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IOException("bad registry line in snapshot: " + e.getMessage(), e);
+    }
+    return new LoadedRegistry(pending, nodes, revoked, epoch);
+  }
+
+  private static JsonObject registryLine(InputStream in, String what) throws IOException {
+    byte[] bytes = readLine(in, MAX_REGISTRY_LINE_BYTES);
+    if (bytes == null) {
+      throw new IOException("snapshot ends before " + what);
+    }
+    try {
+      if (REGISTRY_READER.readCanonical(bytes) instanceof JsonObject o) {
+        return o;
+      }
+    } catch (JsonException e) {
+      throw new IOException("snapshot " + what + " is not canonical JSON", e);
+    }
+    throw new IOException("snapshot " + what + " is not an object");
   }
 
   private static void checkLeaf(JsonObject leaf, long position) throws IOException {
@@ -166,6 +306,10 @@ final class SnapshotFormat {
 
   /** The next line's bytes without its newline, or null at a clean end of file. */
   private static byte[] readLine(InputStream in) throws IOException {
+    return readLine(in, MAX_LINE_BYTES);
+  }
+
+  private static byte[] readLine(InputStream in, int max) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     int b;
     while ((b = in.read()) != '\n') {
@@ -175,8 +319,8 @@ final class SnapshotFormat {
         }
         throw new IOException("snapshot line without a newline");
       }
-      if (line.size() >= MAX_LINE_BYTES) {
-        throw new IOException("snapshot line over " + MAX_LINE_BYTES + " bytes");
+      if (line.size() >= max) {
+        throw new IOException("snapshot line over " + max + " bytes");
       }
       line.write(b);
     }

@@ -239,6 +239,11 @@ public final class StateCluster implements AutoCloseable {
     return new ReplicaAuditLog(machines.get(0));
   }
 
+  /** The node registry as this process's first (or only) peer has applied it. */
+  public RegistryView registry() {
+    return machines.get(0);
+  }
+
   /** This process's first (or only) peer's id. */
   public String localPeerId() {
     return peers.get(0).id();

@@ -2,8 +2,12 @@ package dev.writ.state;
 
 import dev.writ.core.Capability;
 import dev.writ.core.Reason;
+import dev.writ.core.SpiffeId;
 import dev.writ.core.WritId;
+import java.util.Collections;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A command of the replicated state machine (DESIGN.md section 3). Every command is a versioned
@@ -15,7 +19,13 @@ import java.util.Optional;
  *
  * <p>Thread-safe: all implementations are immutable.
  */
-public sealed interface StateCommand permits StateCommand.Authorize, StateCommand.Deny {
+public sealed interface StateCommand
+    permits StateCommand.Authorize,
+        StateCommand.Deny,
+        StateCommand.EnrollOpen,
+        StateCommand.Enroll,
+        StateCommand.Renew,
+        StateCommand.Revoke {
 
   /** Format version of every command this build writes and accepts. */
   int VERSION = 1;
@@ -54,6 +64,67 @@ public sealed interface StateCommand permits StateCommand.Authorize, StateComman
       implements StateCommand {
     public Deny {
       checkSha256(envelopeSha256);
+      if (at < 0) {
+        throw new IllegalArgumentException("times are non-negative Unix seconds");
+      }
+    }
+  }
+
+  /**
+   * Opens an enrollment: writ id {@code id} may enroll {@code node} until {@code expires} (log
+   * time). Wire op {@code "enroll_open"}. Appends no audit leaf (nothing is decided yet).
+   */
+  record EnrollOpen(WritId id, SpiffeId node, long expires, long at) implements StateCommand {
+    public EnrollOpen {
+      if (expires < 0 || at < 0) {
+        throw new IllegalArgumentException("times are non-negative Unix seconds");
+      }
+    }
+  }
+
+  /**
+   * Spends an {@code enroll} writ and registers the node in one log entry (enrollment.md section
+   * 6): when {@code id} is not an open enrollment for the node, appends a {@code deny} record with
+   * {@code ENROLLMENT_NOT_OPEN} and changes nothing else; otherwise as {@link Authorize} with cap
+   * {@code enroll}, and, only when this command spent the id, registers the node. Wire op {@code
+   * "enroll"}.
+   */
+  record Enroll(
+      WritId id, String envelopeSha256, long retainUntil, NodeRegistration registration, long at)
+      implements StateCommand {
+    public Enroll {
+      checkSha256(envelopeSha256);
+      if (retainUntil < 0 || at < 0) {
+        throw new IllegalArgumentException("times are non-negative Unix seconds");
+      }
+    }
+  }
+
+  /**
+   * Replaces a registered node's SVID serial, expiry and measured values after a renewal with fresh
+   * evidence; the old serial becomes the previous one. Wire op {@code "renew"}. Refused for an
+   * unknown or revoked node. Appends no audit leaf.
+   */
+  record Renew(
+      SpiffeId node, String serial, long notAfter, SortedMap<String, String> measurements, long at)
+      implements StateCommand {
+    public Renew {
+      NodeRegistration.checkSerial(serial);
+      measurements = Collections.unmodifiableSortedMap(new TreeMap<>(measurements));
+      NodeRegistration.checkValues(measurements, NodeRegistration.MAX_VALUES, "measurements");
+      if (notAfter < 0 || at < 0) {
+        throw new IllegalArgumentException("times are non-negative Unix seconds");
+      }
+    }
+  }
+
+  /**
+   * Revokes an SVID serial and raises the revocation epoch. Wire op {@code "revoke"}. The
+   * containment issue adds the writ that drives it; today the server calls it directly.
+   */
+  record Revoke(String serial, long at) implements StateCommand {
+    public Revoke {
+      NodeRegistration.checkSerial(serial);
       if (at < 0) {
         throw new IllegalArgumentException("times are non-negative Unix seconds");
       }

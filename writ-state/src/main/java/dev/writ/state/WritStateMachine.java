@@ -1,6 +1,8 @@
 package dev.writ.state;
 
+import dev.writ.core.Reason;
 import dev.writ.core.SpendLedger;
+import dev.writ.core.SpiffeId;
 import dev.writ.core.WritId;
 import dev.writ.log.AppendOnlyLog;
 import java.io.BufferedInputStream;
@@ -16,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -47,9 +50,10 @@ import org.apache.ratis.util.MD5FileUtil;
  *
  * <p>Thread-safe: apply, snapshot and reads synchronize on this instance.
  */
-final class WritStateMachine extends BaseStateMachine {
+final class WritStateMachine extends BaseStateMachine implements RegistryView {
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private final SpentNotes notes = new SpentNotes();
+  private final NodeRegistry registry = new NodeRegistry();
 
   /**
    * The audit log. Replaced wholesale (never mutated in place) when a snapshot is loaded, so a
@@ -92,6 +96,11 @@ final class WritStateMachine extends BaseStateMachine {
       loaded = SnapshotFormat.read(in);
     }
     notes.reset(loaded.logTime(), loaded.notes());
+    registry.reset(
+        loaded.registry().pending(),
+        loaded.registry().nodes(),
+        loaded.registry().revoked(),
+        loaded.registry().epoch());
     AppendOnlyLog fresh = new AppendOnlyLog();
     for (byte[] leaf : loaded.leaves()) {
       fresh.append(leaf);
@@ -140,20 +149,49 @@ final class WritStateMachine extends BaseStateMachine {
       return new CommandResult.Refused(e.code(), String.valueOf(e.getMessage()));
     }
     notes.advanceTo(command.at());
+    registry.advanceTo(notes.logTime());
     return switch (command) {
       case StateCommand.Authorize a -> {
         SpendLedger.Outcome outcome = notes.spend(a.id(), a.retainUntil());
         yield new CommandResult.Authorized(
-            outcome, appendLeaf(a, outcome == SpendLedger.Outcome.SPENT_NOW));
+            outcome, appendLeaf(a, outcome == SpendLedger.Outcome.SPENT_NOW, Reason.SPENT));
       }
-      case StateCommand.Deny d -> new CommandResult.Audited(appendLeaf(d, false));
+      case StateCommand.Deny d -> new CommandResult.Audited(appendLeaf(d, false, d.reason()));
+      case StateCommand.Enroll e -> enroll(e);
+      case StateCommand.EnrollOpen o ->
+          registry
+              .open(new PendingEnrollment(o.id(), o.node(), o.expires()))
+              .<CommandResult>map(code -> new CommandResult.Refused(code, "enrollment not opened"))
+              .orElse(new CommandResult.Done());
+      case StateCommand.Renew r ->
+          registry
+              .renew(r.node(), r.serial(), r.notAfter(), r.measurements())
+              .<CommandResult>map(code -> new CommandResult.Refused(code, "not renewed"))
+              .orElse(new CommandResult.Done());
+      case StateCommand.Revoke r -> {
+        registry.revoke(r.serial());
+        yield new CommandResult.Done();
+      }
     };
   }
 
-  private AuditLeaf appendLeaf(StateCommand command, boolean allowed) {
+  /** Spend and register in one step, only for an open enrollment (enrollment.md section 6). */
+  private CommandResult enroll(StateCommand.Enroll e) {
+    if (!registry.isOpenFor(e.id(), e.registration().node())) {
+      return new CommandResult.NotOpen(appendLeaf(e, false, Reason.ENROLLMENT_NOT_OPEN));
+    }
+    SpendLedger.Outcome outcome = notes.spend(e.id(), e.retainUntil());
+    boolean spent = outcome == SpendLedger.Outcome.SPENT_NOW;
+    if (spent) {
+      registry.register(e.id(), e.registration(), notes.logTime());
+    }
+    return new CommandResult.Authorized(outcome, appendLeaf(e, spent, Reason.SPENT));
+  }
+
+  private AuditLeaf appendLeaf(StateCommand command, boolean allowed, Reason reason) {
     AppendOnlyLog current = log;
     long index = current.size();
-    byte[] leaf = DecisionRecords.leaf(command, allowed, index);
+    byte[] leaf = DecisionRecords.leaf(command, allowed, reason, index);
     current.append(leaf);
     return new AuditLeaf(index, leaf);
   }
@@ -175,7 +213,7 @@ final class WritStateMachine extends BaseStateMachine {
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
       OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch));
-      SnapshotFormat.write(out, notes.logTime(), notes.sortedById(), log);
+      SnapshotFormat.write(out, notes.logTime(), notes.sortedById(), log, registry);
       out.flush();
       ch.force(true);
     }
@@ -195,6 +233,31 @@ final class WritStateMachine extends BaseStateMachine {
   @Override
   public SnapshotInfo getLatestSnapshot() {
     return storage.getLatestSnapshot();
+  }
+
+  @Override
+  public synchronized Optional<NodeRecord> node(SpiffeId id) {
+    return registry.node(id);
+  }
+
+  @Override
+  public synchronized Optional<PendingEnrollment> pending(WritId id) {
+    return registry.pending(id).filter(p -> p.expires() > notes.logTime());
+  }
+
+  @Override
+  public synchronized boolean revoked(String serial) {
+    return registry.isRevoked(serial);
+  }
+
+  @Override
+  public synchronized long epoch() {
+    return registry.epoch();
+  }
+
+  @Override
+  public synchronized int nodeCount() {
+    return registry.nodeCount();
   }
 
   synchronized boolean isSpent(WritId id) {

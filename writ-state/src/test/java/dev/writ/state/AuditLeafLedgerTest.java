@@ -153,7 +153,8 @@ class AuditLeafLedgerTest {
     SnapshotFormat.write(out, 5, notes, List.of(leaf));
     assertThat(out.toString(UTF_8))
         .startsWith(
-            "{\"entries\":1,\"format\":\"writ-state/spent-notes\",\"leaves\":1,\"log_time\":5,\"v\":2}\n");
+            "{\"entries\":1,\"epoch\":0,\"format\":\"writ-state/spent-notes\",\"leaves\":1,"
+                + "\"log_time\":5,\"nodes\":0,\"pending\":0,\"revoked\":0,\"v\":3}\n");
     SnapshotFormat.Loaded loaded = SnapshotFormat.read(new ByteArrayInputStream(out.toByteArray()));
     assertThat(loaded.notes()).isEqualTo(notes);
     assertThat(loaded.leaves()).singleElement().isEqualTo(leaf);
@@ -173,10 +174,10 @@ class AuditLeafLedgerTest {
 
   @Test
   void snapshot_unknownVersionOrWrongLeafIndex_refused() {
-    String v3 = "{\"entries\":0,\"format\":\"writ-state/spent-notes\",\"log_time\":1,\"v\":3}\n";
-    assertThatThrownBy(() -> SnapshotFormat.read(new ByteArrayInputStream(v3.getBytes(UTF_8))))
+    String v4 = "{\"entries\":0,\"format\":\"writ-state/spent-notes\",\"log_time\":1,\"v\":4}\n";
+    assertThatThrownBy(() -> SnapshotFormat.read(new ByteArrayInputStream(v4.getBytes(UTF_8))))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("unsupported snapshot version 3");
+        .hasMessageContaining("unsupported snapshot version 4");
     String badIndex =
         "{\"entries\":0,\"format\":\"writ-state/spent-notes\",\"leaves\":1,\"log_time\":1,\"v\":2}\n"
             + "{\"decision\":\"allow\",\"envelope_sha256\":\""

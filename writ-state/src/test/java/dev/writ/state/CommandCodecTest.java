@@ -115,4 +115,54 @@ class CommandCodecTest {
         .isInstanceOfSatisfying(
             CommandRejectedException.class, ex -> assertThat(ex.code()).isEqualTo(code));
   }
+
+  private static final dev.writ.core.SpiffeId NODE =
+      new dev.writ.core.SpiffeId("fleet.example", "/node/web-1");
+
+  @Test
+  void registryCommands_roundTrip() throws Exception {
+    NodeRegistration reg =
+        new NodeRegistration(
+            NODE,
+            dev.writ.core.Posture.ATTESTED,
+            Optional.of("sev-snp"),
+            new java.util.TreeMap<>(java.util.Map.of("measurement", "ab".repeat(48))),
+            new java.util.TreeMap<>(),
+            "1f",
+            900);
+    for (StateCommand c :
+        java.util.List.of(
+            new StateCommand.EnrollOpen(Fixtures.id(1), NODE, 100, 50),
+            new StateCommand.Enroll(Fixtures.id(1), HASH, 100, reg, 50),
+            new StateCommand.Renew(NODE, "20", 1000, new java.util.TreeMap<>(), 60),
+            new StateCommand.Revoke("1f", 70))) {
+      assertThat(CommandCodec.decode(CommandCodec.encode(c))).isEqualTo(c);
+    }
+    NodeRegistration degraded =
+        new NodeRegistration(
+            NODE,
+            dev.writ.core.Posture.DEGRADED,
+            Optional.empty(),
+            new java.util.TreeMap<>(),
+            new java.util.TreeMap<>(),
+            "1f",
+            900);
+    StateCommand.Enroll e = new StateCommand.Enroll(Fixtures.id(1), HASH, 100, degraded, 50);
+    assertThat(CommandCodec.decode(CommandCodec.encode(e))).isEqualTo(e);
+  }
+
+  @Test
+  void decode_registryCommandsWithBadFields_refusedAsMalformed() {
+    assertRefused(
+        "{\"at\":50,\"expires\":100,\"id\":\"00000000000000000000000000000001\","
+            + "\"node\":\"not-a-spiffe-id\",\"op\":\"enroll_open\",\"v\":1}",
+        "malformed");
+    assertRefused("{\"at\":50,\"op\":\"revoke\",\"serial\":\"0f\",\"v\":1}", "malformed");
+    assertRefused(
+        "{\"at\":50,\"extra\":1,\"op\":\"revoke\",\"serial\":\"f\",\"v\":1}", "malformed");
+    assertRefused(
+        "{\"at\":50,\"measurements\":{\"a\":1},\"node\":\"spiffe://fleet.example/node/a\","
+            + "\"not_after\":9,\"op\":\"renew\",\"serial\":\"f\",\"v\":1}",
+        "malformed");
+  }
 }

@@ -55,6 +55,12 @@ final class LedgerModel {
                   d.id(),
                   Optional.of(d.reason().name()),
                   d.at()));
+      // the property generates spend commands only; the registry has its own tests
+      case StateCommand.EnrollOpen _,
+          StateCommand.Enroll _,
+          StateCommand.Renew _,
+          StateCommand.Revoke _ ->
+          throw new IllegalArgumentException("the ledger model covers spend commands only");
     };
   }
 
