@@ -18,6 +18,9 @@ public interface RegistryView {
   /** The pending enrollment with this writ id, if open and not yet lapsed in log time. */
   Optional<PendingEnrollment> pending(WritId id);
 
+  /** Whether this writ id is spent in this replica (the spend itself decides; this is a hint). */
+  boolean spent(WritId id);
+
   /** Whether this SVID serial (lowercase hex) is revoked. */
   boolean revoked(String serial);
 

@@ -158,6 +158,8 @@ final class WritStateMachine extends BaseStateMachine implements RegistryView {
       }
       case StateCommand.Deny d -> new CommandResult.Audited(appendLeaf(d, false, d.reason()));
       case StateCommand.Enroll e -> enroll(e);
+      case StateCommand.EnrollOpen o when notes.contains(o.id()) ->
+          new CommandResult.Refused("already_spent", "the id is already spent");
       case StateCommand.EnrollOpen o ->
           registry
               .open(new PendingEnrollment(o.id(), o.node(), o.expires()))
@@ -177,6 +179,11 @@ final class WritStateMachine extends BaseStateMachine implements RegistryView {
 
   /** Spend and register in one step, only for an open enrollment (enrollment.md section 6). */
   private CommandResult enroll(StateCommand.Enroll e) {
+    if (notes.contains(e.id())) {
+      // a replay: audited as SPENT like any other, whether or not an enrollment is still open
+      return new CommandResult.Authorized(
+          SpendLedger.Outcome.ALREADY_SPENT, appendLeaf(e, false, Reason.SPENT));
+    }
     if (!registry.isOpenFor(e.id(), e.registration().node())) {
       return new CommandResult.NotOpen(appendLeaf(e, false, Reason.ENROLLMENT_NOT_OPEN));
     }
@@ -258,6 +265,11 @@ final class WritStateMachine extends BaseStateMachine implements RegistryView {
   @Override
   public synchronized int nodeCount() {
     return registry.nodeCount();
+  }
+
+  @Override
+  public synchronized boolean spent(WritId id) {
+    return notes.contains(id);
   }
 
   synchronized boolean isSpent(WritId id) {

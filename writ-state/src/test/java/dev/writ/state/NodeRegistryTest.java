@@ -77,8 +77,9 @@ class NodeRegistryTest {
       NodeRegistryClient registry = new NodeRegistryClient(ledger);
       registry.open(id(1), WEB1, NOW.plusSeconds(3600));
       registry.enroll(id(1), HASH, retain(), attested(WEB1, "a1"));
-      // a second open under the same id is refused: the first one was consumed by the spend
-      registry.open(id(1), WEB1, NOW.plusSeconds(3600));
+      assertThatThrownBy(() -> registry.open(id(1), WEB1, NOW.plusSeconds(3600)))
+          .isInstanceOf(NodeRegistryClient.RefusedException.class)
+          .hasMessageContaining("already_spent");
 
       NodeRegistryClient.Enrollment again =
           registry.enroll(id(1), HASH, retain(), attested(WEB1, "b2"));
