@@ -22,7 +22,7 @@ public final class SnpReport {
   /** Size of every report version this parser knows (ABI specification, 0x4A0 bytes). */
   public static final int SIZE = 0x4A0;
 
-  /** Lowest report version accepted (the first with this layout in the ABI specification). */
+  /** Lowest report version accepted. */
   public static final int MIN_VERSION = 2;
 
   /** Report version 5 is the newest in ABI specification revision 1.58. */
