@@ -4,6 +4,9 @@
  * handshake peer check. Holds no operator key and has no path that signs a writ.
  */
 module dev.writ.identity {
+  requires org.bouncycastle.provider;
+
   exports dev.writ.identity;
   exports dev.writ.identity.tdx;
+  exports dev.writ.identity.snp;
 }
