@@ -5,4 +5,5 @@
  */
 module dev.writ.identity {
   exports dev.writ.identity;
+  exports dev.writ.identity.tpm;
 }
