@@ -34,6 +34,16 @@ final class ToolRunner {
     String tool = command.getFirst();
     Path out = dir.resolve(".tool.stdout");
     Path err = dir.resolve(".tool.stderr");
+    try {
+      return runAndRead(command, tool, out, err);
+    } finally {
+      delete(out);
+      delete(err);
+    }
+  }
+
+  private Output runAndRead(List<String> command, String tool, Path out, Path err)
+      throws TpmToolException {
     Process p;
     try {
       p =
@@ -101,18 +111,19 @@ final class ToolRunner {
 
   private static String read(Path file, String tool) throws TpmToolException {
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] b = in.readNBytes(MAX_OUTPUT_BYTES);
-      return new String(b, StandardCharsets.UTF_8);
+      return new String(in.readNBytes(MAX_OUTPUT_BYTES), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new TpmToolException("cannot read the output of " + tool + ": " + e.getMessage(), e);
-    } finally {
-      try {
-        Files.deleteIfExists(file);
-      } catch (IOException e) {
-        // the next call overwrites it; a credential printed there is single-use
-        System.getLogger(ToolRunner.class.getName())
-            .log(System.Logger.Level.DEBUG, "cannot delete " + file, e);
-      }
+    }
+  }
+
+  private static void delete(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // the next call overwrites it; a credential printed there is single-use
+      System.getLogger(ToolRunner.class.getName())
+          .log(System.Logger.Level.WARNING, "cannot delete " + file, e);
     }
   }
 

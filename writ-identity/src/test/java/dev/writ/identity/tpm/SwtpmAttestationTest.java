@@ -326,6 +326,17 @@ class SwtpmAttestationTest {
   }
 
   @Test
+  void makeCredential_forAKeyThatIsNoAttestationKey_keyUnbound() throws Exception {
+    byte[] ekPublic = a.tools().endorsementKey();
+    assertFails(
+        AttestationFailure.ATTESTATION_KEY_UNBOUND,
+        () -> MakeCredential.make(a.chain().getFirst(), ekPublic, RANDOM));
+    assertFails(
+        AttestationFailure.ATTESTATION_MALFORMED,
+        () -> MakeCredential.make(a.chain().getFirst(), new byte[3], RANDOM));
+  }
+
+  @Test
   void makeCredential_eccEndorsementKey_refused() throws Exception {
     X509Certificate eccEk = EccEkCertificate.read(a.tpm());
     assertFails(
