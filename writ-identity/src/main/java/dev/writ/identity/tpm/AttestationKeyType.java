@@ -1,6 +1,9 @@
 package dev.writ.identity.tpm;
 
-/** The attestation keys {@link Tpm2Tools} can create under the endorsement key. Closed set. */
+/**
+ * The attestation keys {@link Tpm2Tools} can create under the endorsement key. Closed set,
+ * immutable.
+ */
 public enum AttestationKeyType {
   /** NIST P-256, ECDSA with SHA-256: small and fast; the default. */
   ECC_P256("ecc", "ecdsa"),

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * One PCR: a bank (hash algorithm) and an index from 0 to 31. Written {@code sha256:16}. Ordered by
- * bank, then index.
+ * bank, then index. Immutable.
  */
 public record PcrId(TpmHash bank, int index) implements Comparable<PcrId> {
   private static final Comparator<PcrId> ORDER =

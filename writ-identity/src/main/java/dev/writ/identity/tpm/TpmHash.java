@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * The TPM hash algorithms Writ accepts (TPM_ALG_ID values, TCG Algorithm Registry): as a PCR bank,
- * a name algorithm, or a signing scheme's hash. Closed set; SM3 is not supported.
+ * a name algorithm, or a signing scheme's hash. Closed set, immutable; SM3 is not supported.
  */
 public enum TpmHash {
   /** TPM_ALG_SHA1. Accepted for PCR banks and signatures of existing TPMs (older firmware). */
