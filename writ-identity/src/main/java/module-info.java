@@ -9,4 +9,5 @@ module dev.writ.identity {
   exports dev.writ.identity;
   exports dev.writ.identity.tdx;
   exports dev.writ.identity.snp;
+  exports dev.writ.identity.tpm;
 }
