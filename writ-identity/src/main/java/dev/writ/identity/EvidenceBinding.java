@@ -5,9 +5,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * The binding of evidence to one enrollment exchange (docs/spec/enrollment.md section 3.3):
- * {@code "writ-enroll-v1" || 0x00 || nonce || SHA-256(CSR SubjectPublicKeyInfo DER)}, hashed to
- * the TPM's 32-byte qualifying data or the 64-byte report data of SEV-SNP and TDX.
+ * The binding of evidence to one enrollment exchange (docs/spec/enrollment.md section 3.3): {@code
+ * "writ-enroll-v1" || 0x00 || nonce || SHA-256(CSR SubjectPublicKeyInfo DER)}, hashed to the TPM's
+ * 32-byte qualifying data or the 64-byte report data of SEV-SNP and TDX.
  *
  * <p>Server and agent compute it the same way, so it lives here.
  *
