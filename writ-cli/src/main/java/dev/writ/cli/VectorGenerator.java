@@ -37,6 +37,7 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -795,8 +796,7 @@ final class VectorGenerator {
             valid,
             a ->
                 a.put(
-                    "tpm_authorities",
-                    AttestationVectors.strings(tpm.toUpperCase(java.util.Locale.ROOT)))));
+                    "tpm_authorities", AttestationVectors.strings(tpm.toUpperCase(Locale.ROOT)))));
     badAttestation(
         "pcr-length",
         "MALFORMED",

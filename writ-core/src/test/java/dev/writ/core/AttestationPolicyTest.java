@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -321,7 +322,7 @@ class AttestationPolicyTest {
       })
   void parse_uppercaseFingerprint_deniesWithMalformed(String member) {
     assertDenied(
-        m -> m.put(member, strings(FP_E.toUpperCase(java.util.Locale.ROOT))),
+        m -> m.put(member, strings(FP_E.toUpperCase(Locale.ROOT))),
         Reason.MALFORMED,
         member + " entry is not a fingerprint");
   }
@@ -537,7 +538,7 @@ class AttestationPolicyTest {
   @ValueSource(strings = {"sev_snp_measurements", "tdx_mrtds"})
   void parse_measurementInUppercase_deniesWithMalformed(String member) {
     assertDenied(
-        m -> m.put(member, strings(MRTD.toUpperCase(java.util.Locale.ROOT))),
+        m -> m.put(member, strings(MRTD.toUpperCase(Locale.ROOT))),
         Reason.MALFORMED,
         member + " entry is not 96 hex digits");
   }
