@@ -83,7 +83,7 @@ public record AttestationPolicy(
   /**
    * Validates and copies.
    *
-   * @throws IllegalArgumentException for the first rule of section 8.4 the lists break
+   * @throws IllegalArgumentException for the first rule of section 8.4.1 the lists break
    */
   public AttestationPolicy {
     tpmAuthorities = distinct("tpm_authorities", tpmAuthorities, FINGERPRINT, "a fingerprint");
