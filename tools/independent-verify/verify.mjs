@@ -397,7 +397,7 @@ function capList(v, where) {
 }
 
 function parsePolicy(p) {
-  onlyKnown(p, ['sandbox_floor', 'max_ttl', 'dual_control', 'clock_skew', 'ticket_required', 'hybrid_required'], 'policy');
+  onlyKnown(p, ['sandbox_floor', 'max_ttl', 'dual_control', 'clock_skew', 'ticket_required', 'hybrid_required', 'attestation'], 'policy');
   const floor = str(p, 'sandbox_floor', 'policy');
   if (!TIERS.includes(floor)) deny('MALFORMED', `unknown tier "${floor}"`);
   const ttlJson = obj(get(p, 'max_ttl', 'policy'), 'policy.max_ttl');
@@ -410,7 +410,7 @@ function parsePolicy(p) {
   if (Object.keys(maxTtl).length !== Object.keys(CAPS).length) deny('MALFORMED', 'max_ttl must list every capability');
   const skew = nonNeg(p, 'clock_skew', 'policy');
   if (skew > MAX_SKEW) deny('MALFORMED', 'clock_skew above 300');
-  return {
+  const policy = {
     floor,
     maxTtl,
     dualControl: capList(get(p, 'dual_control', 'policy'), 'dual_control'),
@@ -418,6 +418,62 @@ function parsePolicy(p) {
     ticketRequired: capList(get(p, 'ticket_required', 'policy'), 'ticket_required'),
     hybridRequired: bool(p, 'hybrid_required', 'policy'),
   };
+  // Section 8.4: the only optional member, checked after the others; absent = no authority.
+  policy.attestation = p.has('attestation') ? parseAttestation(obj(p.get('attestation'), 'policy.attestation')) : null;
+  return policy;
+}
+
+// Section 8.4.1: attestation. Unknown members first (UNKNOWN_FIELD), then everything else is
+// MALFORMED. Lists longer than 64, or nested deeper, were already refused by the reader (OVERSIZE).
+const HEX96 = /^[0-9a-f]{96}$/;
+const PCR = /^(sha1|sha256|sha384|sha512):(0|[1-9][0-9]?):([0-9a-f]+)$/;
+const PCR_HEX_DIGITS = { sha1: 40, sha256: 64, sha384: 96, sha512: 128 };
+const ATTESTATION = ['tpm_authorities', 'tpm_software_authorities', 'tpm_pcrs', 'sev_snp_authorities',
+  'sev_snp_min_tcb', 'sev_snp_measurements', 'tdx_authorities', 'tdx_mrtds'];
+
+function distinctStrings(a, name, re, what) {
+  const where = `policy.attestation.${name}`;
+  const list = arr(a, name, 'policy.attestation');
+  const seen = new Set();
+  for (const e of list) {
+    if (typeof e !== 'string') deny('MALFORMED', `${where} must hold strings`);
+    if (re !== null && !re.test(e)) deny('MALFORMED', `${where}: "${e}" is not ${what}`);
+    if (seen.has(e)) deny('MALFORMED', `${where} lists "${e}" twice`);
+    seen.add(e);
+  }
+  return list;
+}
+
+function parseAttestation(a) {
+  onlyKnown(a, ATTESTATION, 'policy.attestation');
+  const fp = (name) => distinctStrings(a, name, HEX64, 'a fingerprint (64 lowercase hex digits)');
+  const tpm = fp('tpm_authorities');
+  const tpmSoftware = fp('tpm_software_authorities');
+  const pcrs = distinctStrings(a, 'tpm_pcrs', null, '');
+  const slots = new Set();
+  for (const e of pcrs) {
+    const m = PCR.exec(e);
+    if (!m) deny('MALFORMED', `tpm_pcrs: "${e}" is not <bank>:<index>:<lowercase hex>`);
+    const [, bank, index, hex] = m;
+    if (Number(index) > 23) deny('MALFORMED', `tpm_pcrs: index ${index} is above 23`);
+    if (hex.length !== PCR_HEX_DIGITS[bank]) deny('MALFORMED', `tpm_pcrs: a ${bank} value is ${PCR_HEX_DIGITS[bank]} hex digits`);
+    if (slots.has(`${bank}:${index}`)) deny('MALFORMED', `tpm_pcrs lists ${bank}:${index} twice`);
+    slots.add(`${bank}:${index}`);
+  }
+  const snp = fp('sev_snp_authorities');
+  const tcb = arr(a, 'sev_snp_min_tcb', 'policy.attestation');
+  if (tcb.length !== 4) deny('MALFORMED', 'sev_snp_min_tcb must hold exactly 4 integers');
+  for (const c of tcb) {
+    if (typeof c !== 'number' || c < 0 || c > 255) deny('MALFORMED', 'sev_snp_min_tcb must hold integers 0 to 255');
+  }
+  const measurements = distinctStrings(a, 'sev_snp_measurements', HEX96, '96 lowercase hex digits');
+  const tdx = fp('tdx_authorities');
+  const mrtds = distinctStrings(a, 'tdx_mrtds', HEX96, '96 lowercase hex digits');
+  for (const f of tpm) {
+    if (tpmSoftware.includes(f)) deny('MALFORMED', `fingerprint ${f.slice(0, 12)} is in both tpm_authorities and tpm_software_authorities`);
+  }
+  const [bootloader, tee, snpVersion, microcode] = tcb;
+  return { tpm, tpmSoftware, pcrs, snp, minTcb: { bootloader, tee, snp: snpVersion, microcode }, measurements, tdx, mrtds };
 }
 
 function parseRootEnvelope(bytes) {

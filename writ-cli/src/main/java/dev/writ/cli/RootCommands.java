@@ -3,6 +3,7 @@ package dev.writ.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.writ.core.AttestationPolicy;
 import dev.writ.core.Capability;
 import dev.writ.core.Envelope;
 import dev.writ.core.KeyId;
@@ -41,7 +42,10 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Trust roots: the signed list of operator keys, roles, thresholds and fleet policy.",
-      "Draft with 'init' or 'rotate', sign with 'sign', check a chain with 'verify'."
+      "Draft with 'init' or 'rotate', sign with 'sign', check a chain with 'verify'.",
+      "Attestation: the hardware evidence (TPM 2.0, SEV-SNP, TDX) the server may trust is set",
+      "with 'init --attestation-file FILE' or 'rotate --attestation-file FILE' (writ.md 8.4.1).",
+      "A root without it trusts no evidence: every node enrolls degraded."
     },
     subcommands = {
       RootCommands.Init.class,
@@ -115,6 +119,19 @@ final class RootCommands implements Runnable {
     }
   }
 
+  /**
+   * Reads an {@code --attestation-file}: one JSON object with the eight members of writ.md section
+   * 8.4.1, checked by the same rules as inside a root.
+   */
+  static AttestationPolicy attestationFromJson(Path file) throws CliException {
+    try {
+      return AttestationPolicy.read(Files2.read(file));
+    } catch (WritDeniedException e) {
+      throw new CliException(
+          file + " is not an attestation policy: " + e.reason() + ": " + e.detail(), e);
+    }
+  }
+
   static Policy policyFromYaml(Path file) throws CliException {
     JsonNode n;
     try {
@@ -128,6 +145,9 @@ final class RootCommands implements Runnable {
     }
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String f = it.next();
+      if (f.equals("attestation")) {
+        throw new CliException("policy: give attestation with --attestation-file FILE (JSON)");
+      }
       if (!Set.of(
               "sandbox_floor",
               "max_ttl",
@@ -230,6 +250,17 @@ final class RootCommands implements Runnable {
     Path policy;
 
     @Option(
+        names = "--attestation-file",
+        paramLabel = "FILE",
+        description = {
+          "Attestation policy: a JSON object with exactly the members tpm_authorities,",
+          "tpm_software_authorities, tpm_pcrs, sev_snp_authorities, sev_snp_min_tcb,",
+          "sev_snp_measurements, tdx_authorities, tdx_mrtds (writ.md 8.4.1). Without it the",
+          "root lists no attestation authority and every node enrolls degraded."
+        })
+    Path attestationFile;
+
+    @Option(
         names = {"-o", "--out"},
         required = true,
         paramLabel = "FILE",
@@ -256,6 +287,9 @@ final class RootCommands implements Runnable {
       }
       applyThresholds(draft, thresholds);
       Policy pol = policy == null ? RootDraft.defaultPolicy() : policyFromYaml(policy);
+      if (attestationFile != null) {
+        pol = pol.withAttestation(Optional.of(attestationFromJson(attestationFile)));
+      }
       try {
         RootContents rc = draft.build(1, date(expires), trustDomain, pol);
         Files2.write(out, rc.toCanonicalBytes());
@@ -265,7 +299,11 @@ final class RootCommands implements Runnable {
                     + out
                     + " (root version 1, "
                     + rc.keys().size()
-                    + " keys); sign it with 'writ root sign'");
+                    + " keys"
+                    + (rc.policy().attestation().isPresent()
+                        ? ", with an attestation policy"
+                        : ", no attestation policy: every node enrolls degraded")
+                    + "); sign it with 'writ root sign'");
         return WritCli.OK;
       } catch (WritDeniedException e) {
         throw new CliException("root: " + e.detail(), e);
@@ -384,6 +422,15 @@ final class RootCommands implements Runnable {
     String expires;
 
     @Option(
+        names = "--attestation-file",
+        paramLabel = "FILE",
+        description = {
+          "Replace the attestation policy with the JSON object in FILE (as for 'init';",
+          "default: unchanged). One whose four authority lists are empty trusts no evidence."
+        })
+    Path attestationFile;
+
+    @Option(
         names = {"-o", "--out"},
         required = true,
         paramLabel = "FILE",
@@ -427,13 +474,17 @@ final class RootCommands implements Runnable {
         draft.role(role(p[0]), k, Optional.empty());
       }
       applyThresholds(draft, thresholds);
+      Policy pol = old.policy();
+      if (attestationFile != null) {
+        pol = pol.withAttestation(Optional.of(attestationFromJson(attestationFile)));
+      }
       try {
         RootContents next =
             draft.build(
                 old.version() + 1,
                 expires == null ? old.expires() : date(expires),
                 old.trustDomain(),
-                old.policy());
+                pol);
         Files2.write(out, next.toCanonicalBytes());
         env.err()
             .println(

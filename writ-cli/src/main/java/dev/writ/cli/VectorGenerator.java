@@ -37,6 +37,7 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -167,6 +168,26 @@ final class VectorGenerator {
     return d.build(version, ROOT_EXPIRES, TD, policy(hybrid));
   }
 
+  /** {@code rc} with the vectors' attestation policy (writ.md section 8.4.1). */
+  private static RootContents withAttestation(RootContents rc) throws WritDeniedException {
+    return RootContents.create(
+        rc.version(),
+        rc.expires(),
+        rc.trustDomain(),
+        rc.keys(),
+        rc.roles(),
+        rc.policy().withAttestation(Optional.of(AttestationVectors.policy())));
+  }
+
+  /** Signs root payload bytes without validating them (invalid-root vectors). */
+  private void writeRawRoot(String file, byte[] payload, String... signers)
+      throws SigningException {
+    emit(
+        file,
+        new String(
+            signed(Envelope.ROOT_PAYLOAD_TYPE, payload, List.of(signers)), StandardCharsets.UTF_8));
+  }
+
   private void writeRoot(String file, RootContents rc, String... signers) throws SigningException {
     List<SoftwareKey> ks = new ArrayList<>();
     for (String s : signers) {
@@ -239,13 +260,18 @@ final class VectorGenerator {
 
   /** Signs raw payload bytes without validating them (vectors must be able to sign garbage). */
   private byte[] envelope(byte[] payload, List<String> signers) throws SigningException {
-    byte[] pae = Envelope.pae(Envelope.WRIT_PAYLOAD_TYPE, payload);
+    return signed(Envelope.WRIT_PAYLOAD_TYPE, payload, signers);
+  }
+
+  private byte[] signed(String payloadType, byte[] payload, List<String> signers)
+      throws SigningException {
+    byte[] pae = Envelope.pae(payloadType, payload);
     List<Envelope.Signature> sigs = new ArrayList<>();
     for (String s : signers) {
       SoftwareKey k = keys.get(s);
       sigs.add(new Envelope.Signature(k.keyId(), k.sign(pae)));
     }
-    return new Envelope(Envelope.WRIT_PAYLOAD_TYPE, payload, sigs).toCanonicalBytes();
+    return new Envelope(payloadType, payload, sigs).toCanonicalBytes();
   }
 
   // contexts --------------------------------------------------------------------------------
@@ -735,6 +761,117 @@ final class VectorGenerator {
         deny("deny-spent", Capability.DEPLOY, "SPENT", "the id is already in the spent ledger");
     setState(spent, "spent", strings(List.of(idFor("deny-spent"))));
     spent.emitAs();
+
+    attestationRoots();
+  }
+
+  /**
+   * A root whose policy has an {@code attestation} member (writ.md section 8.4.1), and roots that
+   * break one of its rules: pinning them is the vector's result (section 12.3).
+   */
+  private void attestationRoots() throws SigningException, WritDeniedException {
+    RootContents attested = withAttestation(root(1, "root-1", false, false));
+    writeRoot("root-attestation.json", attested, "root-1");
+    Case allowed =
+        allow(
+            "allow-deploy-root-attestation",
+            Capability.DEPLOY,
+            "deploy under a root whose policy lists attestation authorities, PCRs and measurements");
+    allowed.root = "root-attestation.json";
+    allowed.emitAs();
+
+    byte[] valid = attested.toCanonicalBytes();
+    String tpm = AttestationVectors.fingerprint("tpm-ek-ca");
+    String pcr7 = "sha256:7:" + "00".repeat(32);
+    badAttestation(
+        "unknown-member",
+        "UNKNOWN_FIELD",
+        "policy.attestation has a member section 8.4.1 does not define",
+        AttestationVectors.edit(valid, a -> a.put("allow_debug", AttestationVectors.strings())));
+    badAttestation(
+        "fingerprint",
+        "MALFORMED",
+        "a tpm_authorities fingerprint in uppercase hex",
+        AttestationVectors.edit(
+            valid,
+            a ->
+                a.put(
+                    "tpm_authorities", AttestationVectors.strings(tpm.toUpperCase(Locale.ROOT)))));
+    badAttestation(
+        "pcr-length",
+        "MALFORMED",
+        "a sha256 PCR string whose value has the 40 hex digits of sha1",
+        AttestationVectors.edit(
+            valid,
+            a -> a.put("tpm_pcrs", AttestationVectors.strings("sha256:7:" + "ab".repeat(20)))));
+    badAttestation(
+        "pcr-twice",
+        "MALFORMED",
+        "tpm_pcrs lists sha256:7 twice, with different values",
+        AttestationVectors.edit(
+            valid,
+            a -> {
+              List<String> pcrs = new ArrayList<>(AttestationVectors.strings(a.get("tpm_pcrs")));
+              pcrs.add(pcr7);
+              a.put("tpm_pcrs", AttestationVectors.strings(pcrs.toArray(String[]::new)));
+            }));
+    badAttestation(
+        "duplicate",
+        "MALFORMED",
+        "tdx_authorities lists the same fingerprint twice",
+        AttestationVectors.edit(
+            valid,
+            a -> {
+              String sgx = AttestationVectors.fingerprint("intel-sgx-root-ca");
+              a.put("tdx_authorities", AttestationVectors.strings(sgx, sgx));
+            }));
+    badAttestation(
+        "both-tpm-lists",
+        "MALFORMED",
+        "a fingerprint in both tpm_authorities and tpm_software_authorities",
+        AttestationVectors.edit(
+            valid,
+            a ->
+                a.put(
+                    "tpm_software_authorities",
+                    AttestationVectors.strings(
+                        AttestationVectors.fingerprint("swtpm-local-ca"), tpm))));
+    badAttestation(
+        "missing-member",
+        "MALFORMED",
+        "policy.attestation without tdx_mrtds (all eight members are required)",
+        AttestationVectors.edit(valid, a -> a.remove("tdx_mrtds")));
+    badAttestation(
+        "tcb",
+        "MALFORMED",
+        "a sev_snp_min_tcb component above 255",
+        AttestationVectors.edit(
+            valid,
+            a ->
+                a.put(
+                    "sev_snp_min_tcb",
+                    new JsonArray(
+                        List.of(
+                            new JsonInteger(3),
+                            new JsonInteger(0),
+                            new JsonInteger(8),
+                            new JsonInteger(256))))));
+  }
+
+  /** Writes {@code root-attestation-<name>.json} and a discover vector that pins it. */
+  private void badAttestation(String name, String reason, String what, byte[] payload)
+      throws SigningException {
+    String rootFile = "root-attestation-" + name + ".json";
+    writeRawRoot(rootFile, payload, "root-1");
+    String prefix = reason.equals("UNKNOWN_FIELD") ? "deny-unknown-field" : "deny-malformed";
+    Case c =
+        deny(
+            prefix + "-root-attestation-" + name,
+            Capability.DISCOVER,
+            reason,
+            "the root does not pin: " + what);
+    c.root = rootFile;
+    c.emitAs();
   }
 
   private static Envelope.Signature flip(Envelope.Signature s) {

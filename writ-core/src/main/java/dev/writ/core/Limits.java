@@ -39,7 +39,10 @@ public final class Limits {
   public static final JsonLimits PAYLOAD_JSON =
       new JsonLimits(MAX_PAYLOAD_BYTES, 2, SpiffeId.MAX_LENGTH, 16);
 
-  /** Root JSON: root, keys/roles/policy, entry, entry's array. */
+  /**
+   * Root JSON: root; keys/roles/policy; a key, a role, {@code max_ttl} or {@code attestation}; a
+   * role's keys or an attestation list.
+   */
   public static final JsonLimits ROOT_JSON = new JsonLimits(MAX_ROOT_BYTES, 4, 4096, MAX_ROOT_KEYS);
 
   /** Largest accepted clock-skew allowance in a root's policy, in seconds. */

@@ -14,11 +14,17 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Fleet policy carried in the trust root (docs/spec/writ.md section "Policy"). Every field is
- * required; there are no silent defaults at verification time.
+ * Fleet policy carried in the trust root (docs/spec/writ.md section "Policy"). Every field but
+ * {@code attestation} is required; there are no silent defaults at verification time. An absent
+ * {@code attestation} is the strict default: no attestation authority is listed, so every node
+ * enrolls {@code degraded}.
+ *
+ * <p>Immutable and thread-safe.
  *
  * @param sandboxFloor weakest tier an execute writ may request
  * @param maxTtl longest {@code exp - nbf} per capability; every capability is listed
@@ -28,6 +34,7 @@ import java.util.Set;
  *     Limits#MAX_CLOCK_SKEW_SECONDS}
  * @param ticketRequired capabilities whose writs must carry a {@code ticket}
  * @param hybridRequired whether every classical signature needs its ML-DSA-65 partner
+ * @param attestation which hardware evidence the server may trust; empty when the root lists none
  */
 public record Policy(
     Tier sandboxFloor,
@@ -35,7 +42,8 @@ public record Policy(
     Set<Capability> dualControl,
     Duration clockSkew,
     Set<Capability> ticketRequired,
-    boolean hybridRequired) {
+    boolean hybridRequired,
+    Optional<AttestationPolicy> attestation) {
 
   static final Set<String> FIELDS =
       Set.of(
@@ -44,9 +52,29 @@ public record Policy(
           "dual_control",
           "clock_skew",
           "ticket_required",
-          "hybrid_required");
+          "hybrid_required",
+          "attestation");
+
+  /** A policy without {@code attestation}: every node enrolls {@code degraded}. */
+  public Policy(
+      Tier sandboxFloor,
+      Map<Capability, Duration> maxTtl,
+      Set<Capability> dualControl,
+      Duration clockSkew,
+      Set<Capability> ticketRequired,
+      boolean hybridRequired) {
+    this(
+        sandboxFloor,
+        maxTtl,
+        dualControl,
+        clockSkew,
+        ticketRequired,
+        hybridRequired,
+        Optional.empty());
+  }
 
   public Policy {
+    Objects.requireNonNull(attestation, "attestation");
     maxTtl = Collections.unmodifiableMap(new EnumMap<>(maxTtl));
     dualControl = Collections.unmodifiableSet(copy(dualControl));
     ticketRequired = Collections.unmodifiableSet(copy(ticketRequired));
@@ -65,6 +93,12 @@ public record Policy(
 
   public Duration maxTtl(Capability cap) {
     return maxTtl.get(cap);
+  }
+
+  /** This policy with {@code attestation} in place of its own. */
+  public Policy withAttestation(Optional<AttestationPolicy> attestation) {
+    return new Policy(
+        sandboxFloor, maxTtl, dualControl, clockSkew, ticketRequired, hybridRequired, attestation);
   }
 
   static Policy fromJson(Fields f) throws WritDeniedException {
@@ -88,13 +122,15 @@ public record Policy(
       throw new WritDeniedException(
           Reason.MALFORMED, "clock_skew above the cap of " + Limits.MAX_CLOCK_SKEW_SECONDS);
     }
-    return new Policy(
-        floor,
-        maxTtl,
-        capabilities("dual_control", f.array("dual_control")),
-        Duration.ofSeconds(skew),
-        capabilities("ticket_required", f.array("ticket_required")),
-        f.bool("hybrid_required"));
+    Set<Capability> dual = capabilities("dual_control", f.array("dual_control"));
+    Set<Capability> ticket = capabilities("ticket_required", f.array("ticket_required"));
+    boolean hybrid = f.bool("hybrid_required");
+    // checked after the other members (section 8.4)
+    Optional<AttestationPolicy> attestation =
+        f.has("attestation")
+            ? Optional.of(AttestationPolicy.fromJson(f.object("attestation")))
+            : Optional.empty();
+    return new Policy(floor, maxTtl, dual, Duration.ofSeconds(skew), ticket, hybrid, attestation);
   }
 
   JsonValue toJson() {
@@ -107,6 +143,7 @@ public record Policy(
     m.put("clock_skew", new JsonInteger(clockSkew.toSeconds()));
     m.put("ticket_required", capArray(ticketRequired));
     m.put("hybrid_required", new JsonBool(hybridRequired));
+    attestation.ifPresent(a -> m.put("attestation", a.toJson()));
     return new JsonObject(m);
   }
 

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The hand-made seed inputs of the fuzz targets, written into the Jazzer inputs folders under
@@ -57,12 +58,38 @@ public final class FuzzSeeds {
     write(
         resources.resolve("TrustRootFuzzTestInputs/pinAndRotate/regression-empty-public-key"),
         TestFleet.envelope(Envelope.ROOT_PAYLOAD_TYPE, emptyKey, List.of(TestFleet.ROOT_A)));
+    // a rotation whose policy carries every attestation member, so mutations reach its parser
+    RootContents v2Attested =
+        TestFleet.builder()
+            .remove(TestFleet.ROOT_A)
+            .grant(TestKey.ed25519("root-c"), Role.ROOT)
+            .version(2)
+            .policy(TestFleet.defaultPolicy().withAttestation(Optional.of(seedAttestation())))
+            .contents();
+    write(
+        resources.resolve("TrustRootFuzzTestInputs/pinAndRotate/root-v2-attestation"),
+        TestFleet.signRoot(v2Attested, List.of(TestFleet.ROOT_A, TestKey.ed25519("root-c"))));
     write(
         resources.resolve("json/JsonReaderFuzzTestInputs/readIntegersOnly/writ-payload"),
         fleet.writ(Capability.EXECUTE).build().toCanonicalBytes());
     write(
         resources.resolve("json/JsonReaderFuzzTestInputs/readIntegersOnly/root-payload"),
         fleet.contents().toCanonicalBytes());
+  }
+
+  /** An attestation member with an entry in every list (writ.md section 8.4). */
+  static AttestationPolicy seedAttestation() {
+    return new AttestationPolicy(
+        List.of("a1".repeat(32)),
+        List.of("b2".repeat(32)),
+        List.of(
+            new AttestationPolicy.PcrRequirement(AttestationPolicy.PcrBank.SHA256, 7, new byte[32]),
+            new AttestationPolicy.PcrRequirement(AttestationPolicy.PcrBank.SHA1, 0, new byte[20])),
+        List.of("c3".repeat(32)),
+        new AttestationPolicy.SevSnpTcb(3, 0, 8, 115),
+        List.of("5e".repeat(48)),
+        List.of("d4".repeat(32)),
+        List.of("7d".repeat(48)));
   }
 
   private static void write(Path file, byte[] bytes) throws IOException {

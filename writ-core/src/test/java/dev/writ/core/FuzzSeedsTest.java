@@ -37,5 +37,8 @@ class FuzzSeedsTest {
     TrustRoot v1 = TrustRoot.pin(resource("TrustRootFuzzTestInputs/pinAndRotate/root-v1"));
     byte[] v2 = resource("TrustRootFuzzTestInputs/pinAndRotate/root-v2-rotation");
     assertThat(v1.rotate(v2, TestFleet.NOW).contents().version()).isEqualTo(2);
+    byte[] attested = resource("TrustRootFuzzTestInputs/pinAndRotate/root-v2-attestation");
+    assertThat(v1.rotate(attested, TestFleet.NOW).contents().policy().attestation())
+        .contains(FuzzSeeds.seedAttestation());
   }
 }
