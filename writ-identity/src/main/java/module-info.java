@@ -5,4 +5,10 @@
  */
 module dev.writ.identity {
   exports dev.writ.identity;
+  exports dev.writ.identity.svid;
+  exports dev.writ.identity.tls;
+
+  requires transitive dev.writ.core;
+  requires org.bouncycastle.provider;
+  requires org.bouncycastle.pkix;
 }
