@@ -11,4 +11,5 @@ module dev.writ.identity {
   requires transitive dev.writ.core;
   requires org.bouncycastle.provider;
   requires org.bouncycastle.pkix;
+  requires org.bouncycastle.util;
 }

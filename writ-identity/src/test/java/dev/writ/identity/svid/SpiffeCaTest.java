@@ -250,7 +250,9 @@ class SpiffeCaTest {
             kp.getPublic(),
             id,
             List.of("writ.example.org", "localhost"),
-            List.of(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1")),
+            List.of(
+                InetAddress.getByAddress(new byte[] {127, 0, 0, 1}),
+                InetAddress.getByAddress(ipv6Loopback())),
             Duration.ofDays(1));
     assertThat(svid.leaf().getSubjectAlternativeNames())
         .containsExactly(
@@ -278,6 +280,12 @@ class SpiffeCaTest {
             () -> ca.issueServer(p384.getPublic(), id, List.of(), List.of(), Duration.ofDays(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("P-256");
+  }
+
+  private static byte[] ipv6Loopback() {
+    byte[] a = new byte[16];
+    a[15] = 1;
+    return a;
   }
 
   private static byte[] keyIdentifier(
