@@ -4,10 +4,15 @@
  * handshake peer check. Holds no operator key and has no path that signs a writ.
  */
 module dev.writ.identity {
-  requires org.bouncycastle.provider;
-
   exports dev.writ.identity;
   exports dev.writ.identity.tdx;
   exports dev.writ.identity.snp;
   exports dev.writ.identity.tpm;
+  exports dev.writ.identity.svid;
+  exports dev.writ.identity.tls;
+
+  requires transitive dev.writ.core;
+  requires org.bouncycastle.provider;
+  requires org.bouncycastle.pkix;
+  requires org.bouncycastle.util;
 }
