@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -39,7 +40,7 @@ final class CaFiles {
   private CaFiles() {}
 
   static Loaded loadOrCreate(
-      Path dir, TrustDomain trustDomain, Instant now, java.time.Duration validity, SecureRandom r)
+      Path dir, TrustDomain trustDomain, Instant now, Duration validity, SecureRandom r)
       throws IOException {
     Path keyFile = dir.resolve(KEY_FILE);
     Path certFile = dir.resolve(CERT_FILE);

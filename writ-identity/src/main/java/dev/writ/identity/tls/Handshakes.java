@@ -1,6 +1,7 @@
 package dev.writ.identity.tls;
 
 import dev.writ.identity.svid.SvidException;
+import dev.writ.identity.svid.SvidFailure;
 import dev.writ.identity.svid.SvidValidator;
 import dev.writ.identity.svid.TrustBundle;
 import dev.writ.identity.svid.X509Svid;
@@ -50,8 +51,7 @@ final class Handshakes {
           PeerRefusal.TLS_VERSION, "the handshake is " + session.getProtocol() + ", not " + TLS13);
     }
     if (chain == null || Arrays.asList(chain).contains(null)) {
-      throw new SvidException(
-          dev.writ.identity.svid.SvidFailure.SVID_MALFORMED, "the peer sent no certificate chain");
+      throw new SvidException(SvidFailure.SVID_MALFORMED, "the peer sent no certificate chain");
     }
     return SvidValidator.validate(Arrays.asList(chain), bundle, now);
   }

@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * One refused handshake, for counting and auditing. {@code claimedId} and {@code serial} come from
  * the peer's leaf as presented and are not verified when the refusal is a validation failure: log
- * them, never act on them.
+ * them, never act on them. Immutable.
  *
  * @param code the stable reason
  * @param claimedId the SPIFFE ID the peer's leaf claims, if it carries exactly one
