@@ -52,6 +52,23 @@ public final class Main implements Callable<Integer> {
   String listen;
 
   @Option(
+      names = "--tls-port",
+      paramLabel = "PORT",
+      description =
+          "TLS 1.3 listener on the --listen address: enrollment, node connections and every other"
+              + " route (default: ${DEFAULT-VALUE}; 0 picks a free port)",
+      defaultValue = "" + ServerConfig.DEFAULT_TLS_PORT)
+  int tlsPort;
+
+  @Option(
+      names = "--ca",
+      paramLabel = "DIR",
+      description =
+          "the SPIFFE CA's key and certificate, created if missing; share it between peers"
+              + " (default: DIR/ca)")
+  Path ca;
+
+  @Option(
       names = "--log-key",
       paramLabel = "FILE",
       description = "log key file, created if missing (default: DIR/log.key)")
@@ -130,6 +147,8 @@ public final class Main implements Callable<Integer> {
             "writ-server-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     System.out.println("listening http://" + server.host() + ":" + server.port());
+    System.out.println("listening https://" + server.host() + ":" + server.tlsPort());
+    System.out.println("bundle " + server.bundleFile());
     System.out.println("log key " + server.logKey());
     System.out.println("peer " + config.localId().orElse("p0"));
     System.out.flush();
@@ -163,6 +182,8 @@ public final class Main implements Callable<Integer> {
     return new ServerConfig(
         listen.substring(0, colon),
         port,
+        tlsPort,
+        ca != null ? ca : data.resolve("ca"),
         pinned,
         data,
         keyFile,

@@ -1,9 +1,14 @@
 package dev.writ.server;
 
+import dev.writ.core.Posture;
 import dev.writ.core.Reason;
+import dev.writ.core.SpiffeId;
 import dev.writ.core.WritId;
 import dev.writ.core.json.CanonicalJson;
 import dev.writ.core.json.JsonValue;
+import dev.writ.identity.tpm.CredentialChallenge;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -128,6 +133,67 @@ record Reply(int status, JsonValue body, String decision, String reason) {
           SVID_INVALID ->
           FORBIDDEN;
     };
+  }
+
+  /** This reply with a one-line {@code detail} for people (enrollment answers). */
+  Reply withDetail(String detail) {
+    Map<String, JsonValue> m = new LinkedHashMap<>(((JsonValue.JsonObject) body).members());
+    m.put("detail", new JsonValue.JsonString(oneLine(detail)));
+    return new Reply(status, new JsonValue.JsonObject(m), decision, reason);
+  }
+
+  private static String oneLine(String s) {
+    String line = s == null ? "" : s.replaceAll("[\\x00-\\x1f\\x7f]+", " ").strip();
+    return line.length() > 300 ? line.substring(0, 300) : line;
+  }
+
+  /** 400 for a body that does not parse, where nothing is decided and nothing is audited. */
+  static Reply badRequest(String detail) {
+    return deny(BAD_REQUEST, Reason.MALFORMED.name(), Optional.empty(), Optional.empty())
+        .withDetail(detail);
+  }
+
+  /** 200 for {@code POST /v1/enroll/open} (enrollment.md section 3.1). */
+  static Reply opened(WritId id, SpiffeId node, String setHash, Instant expires) {
+    Map<String, JsonValue> m = new LinkedHashMap<>();
+    m.put("expires", new JsonValue.JsonInteger(expires.getEpochSecond()));
+    m.put("id", new JsonValue.JsonString(id.hex()));
+    m.put("node", new JsonValue.JsonString(node.toString()));
+    m.put("set_hash", new JsonValue.JsonString(setHash));
+    return new Reply(OK, new JsonValue.JsonObject(m), "open", "");
+  }
+
+  /** 200 for {@code POST /v1/enroll/challenge} (enrollment.md section 3.2). */
+  static Reply challenge(byte[] nonce, Instant expires, Optional<CredentialChallenge> credential) {
+    Base64.Encoder b64 = Base64.getEncoder();
+    Map<String, JsonValue> m = new LinkedHashMap<>();
+    m.put("challenge", new JsonValue.JsonString(b64.encodeToString(nonce)));
+    m.put("expires", new JsonValue.JsonInteger(expires.getEpochSecond()));
+    credential.ifPresent(
+        c ->
+            m.put(
+                "credential_blob",
+                new JsonValue.JsonString(b64.encodeToString(c.credentialBlob()))));
+    return new Reply(OK, new JsonValue.JsonObject(m), "challenge", "");
+  }
+
+  /** 200 for {@code POST /v1/enroll}: the SVID, the bundle and the receipt of the allow. */
+  static Reply enrolled(
+      WritId id,
+      SpiffeId node,
+      Posture posture,
+      String svidPem,
+      String bundlePem,
+      JsonValue.JsonObject receipt) {
+    Map<String, JsonValue> m = new LinkedHashMap<>();
+    m.put("bundle", new JsonValue.JsonString(bundlePem));
+    m.put("decision", new JsonValue.JsonString("allow"));
+    m.put("id", new JsonValue.JsonString(id.hex()));
+    m.put("node", new JsonValue.JsonString(node.toString()));
+    m.put("posture", new JsonValue.JsonString(posture.wire()));
+    m.put("receipt", receipt);
+    m.put("svid", new JsonValue.JsonString(svidPem));
+    return new Reply(OK, new JsonValue.JsonObject(m), "allow", "");
   }
 
   /** The canonical JSON bytes of the body. */

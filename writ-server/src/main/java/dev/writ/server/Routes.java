@@ -1,6 +1,7 @@
 package dev.writ.server;
 
 import dev.writ.core.Limits;
+import dev.writ.core.Reason;
 import dev.writ.core.json.CanonicalJson;
 import dev.writ.core.json.JsonValue;
 import dev.writ.core.json.JsonValue.JsonInteger;
@@ -39,6 +40,10 @@ final class Routes extends Handler.Abstract {
   static final String CHECKPOINT = "/checkpoint";
   static final String METRICS = "/metrics";
   static final String TILE_PREFIX = "/tile/";
+  static final String ENROLL_OPEN = "/v1/enroll/open";
+  static final String ENROLL_CHALLENGE = "/v1/enroll/challenge";
+  static final String ENROLL = "/v1/enroll";
+  static final String BUNDLE = "/v1/bundle";
 
   /**
    * The largest request body read: an envelope larger than {@link Limits#MAX_ENVELOPE_BYTES} is
@@ -49,6 +54,7 @@ final class Routes extends Handler.Abstract {
   private static final String JSON = "application/json";
   private static final String TEXT = "text/plain; charset=utf-8";
   private static final String OCTETS = "application/octet-stream";
+  private static final String PEM = "application/x-pem-file";
   private static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
   /** What {@code /v1/status} reports about the replica. */
@@ -66,14 +72,23 @@ final class Routes extends Handler.Abstract {
   private final ServerMetrics metrics;
   private final Limiter limiter;
   private final Status status;
+  private final Enrollment enrollment;
+  private final EnrollAudit enrollAudit;
+  private final String bundlePem;
 
   Routes(
+      Enrollment enrollment,
+      EnrollAudit enrollAudit,
+      String bundlePem,
       Authority authority,
       CheckpointSigner checkpoints,
       AuditLogReader log,
       ServerMetrics metrics,
       Limiter limiter,
       Status status) {
+    this.enrollment = enrollment;
+    this.enrollAudit = enrollAudit;
+    this.bundlePem = bundlePem;
     this.authority = authority;
     this.checkpoints = checkpoints;
     this.log = log;
@@ -99,7 +114,13 @@ final class Routes extends Handler.Abstract {
         }
         writs(request, response, callback);
       }
-      case HEALTH, STATUS, LOG_KEY, CHECKPOINT, METRICS -> {
+      case ENROLL_OPEN, ENROLL_CHALLENGE, ENROLL -> {
+        if (!HttpMethod.POST.is(method)) {
+          return notAllowed(response, callback, "POST");
+        }
+        enroll(path, request, response, callback);
+      }
+      case HEALTH, STATUS, LOG_KEY, CHECKPOINT, METRICS, BUNDLE -> {
         if (!HttpMethod.GET.is(method)) {
           return notAllowed(response, callback, "GET");
         }
@@ -113,6 +134,7 @@ final class Routes extends Handler.Abstract {
   private void get(String path, Response response, Callback callback) {
     switch (path) {
       case HEALTH -> send(response, callback, HttpStatus.OK_200, TEXT, utf8("ok"));
+      case BUNDLE -> send(response, callback, HttpStatus.OK_200, PEM, utf8(bundlePem));
       case STATUS -> send(response, callback, HttpStatus.OK_200, JSON, statusBody());
       case LOG_KEY ->
           send(response, callback, HttpStatus.OK_200, TEXT, utf8(checkpoints.vkey() + "\n"));
@@ -187,6 +209,46 @@ final class Routes extends Handler.Abstract {
       body = in.readNBytes(MAX_BODY_BYTES + 1);
     }
     return body.length > MAX_BODY_BYTES ? authority.oversize(body) : authority.decide(body);
+  }
+
+  /** The enrollment endpoints (docs/spec/enrollment.md section 3), under the same limiter. */
+  private void enroll(String path, Request request, Response response, Callback callback)
+      throws IOException {
+    Reply reply;
+    if (!limiter.tryAcquireRate()) {
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+      reply = Reply.rateLimited();
+    } else if (!limiter.tryEnter()) {
+      reply = Reply.overloaded();
+    } else {
+      try {
+        long declared = request.getLength();
+        byte[] body = new byte[0];
+        if (declared <= EnrollBodies.MAX_BYTES) {
+          try (InputStream in = Content.Source.asInputStream(request)) {
+            body = in.readNBytes(EnrollBodies.MAX_BYTES + 1);
+          }
+        }
+        if (declared > EnrollBodies.MAX_BYTES || body.length > EnrollBodies.MAX_BYTES) {
+          reply =
+              enrollAudit.refuse(
+                  body, Optional.empty(), Reason.OVERSIZE, "body over " + EnrollBodies.MAX_BYTES);
+        } else {
+          reply =
+              switch (path) {
+                case ENROLL_OPEN -> enrollment.open(body);
+                case ENROLL_CHALLENGE -> enrollment.challenge(body);
+                default -> enrollment.complete(body);
+              };
+        }
+      } finally {
+        limiter.exit();
+      }
+    }
+    if (reply.status() == Reply.PAYLOAD_TOO_LARGE) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
+    send(response, callback, reply.status(), JSON, reply.bytes());
   }
 
   private static boolean notAllowed(Response response, Callback callback, String allow) {

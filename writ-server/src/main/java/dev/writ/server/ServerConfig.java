@@ -15,6 +15,8 @@ import java.util.Optional;
  *
  * @param listenHost the HTTP listener's address; must be a loopback address in this part
  * @param listenPort its port; 0 picks a free one
+ * @param tlsPort the TLS 1.3 listener's port on the same address; 0 picks a free one
+ * @param caDir the SPIFFE CA's key and certificate; shared by every peer of a group
  * @param root the pinned trust root writs are verified against
  * @param dataDir where this peer's replicated state lives
  * @param logKeyFile the log key file; created on first start if missing
@@ -29,6 +31,8 @@ import java.util.Optional;
 public record ServerConfig(
     String listenHost,
     int listenPort,
+    int tlsPort,
+    Path caDir,
     TrustRoot root,
     Path dataDir,
     Path logKeyFile,
@@ -41,6 +45,7 @@ public record ServerConfig(
     Clock clock) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 7300;
+  public static final int DEFAULT_TLS_PORT = 7301;
   public static final String DEFAULT_ORIGIN = "writ.local/log";
   public static final long DEFAULT_RATE = 50_000;
   public static final long DEFAULT_BURST = 5_000;
@@ -53,8 +58,8 @@ public record ServerConfig(
           "this build serves plain HTTP and binds loopback only (TLS comes with node identity): "
               + listenHost);
     }
-    if (listenPort < 0 || listenPort > 65535) {
-      throw new IllegalArgumentException("listen port out of range: " + listenPort);
+    if (listenPort < 0 || listenPort > 65535 || tlsPort < 0 || tlsPort > 65535) {
+      throw new IllegalArgumentException("listen port out of range");
     }
     if (peers.isEmpty() != localId.isEmpty()) {
       throw new IllegalArgumentException("--peers and --id go together");
@@ -72,6 +77,8 @@ public record ServerConfig(
     return new ServerConfig(
         DEFAULT_HOST,
         port,
+        0,
+        dataDir.resolve("ca"),
         root,
         dataDir,
         dataDir.resolve("log.key"),
@@ -89,6 +96,8 @@ public record ServerConfig(
     return new ServerConfig(
         listenHost,
         listenPort,
+        tlsPort,
+        caDir,
         root,
         dataDir,
         logKeyFile,

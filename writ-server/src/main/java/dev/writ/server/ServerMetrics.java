@@ -29,6 +29,8 @@ final class ServerMetrics {
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter authorizations;
+  private final Counter enrollments;
+  private final Counter handshakeRefusals;
   private final Histogram commit;
   private final OpenMetricsTextFormatWriter writer = OpenMetricsTextFormatWriter.create();
 
@@ -38,6 +40,18 @@ final class ServerMetrics {
             .name("writ_authorizations")
             .help("Answers to POST /v1/writs by decision and reason")
             .labelNames("decision", "reason")
+            .register(registry);
+    enrollments =
+        Counter.builder()
+            .name("writ_enrollments")
+            .help("Answers to POST /v1/enroll by decision and reason")
+            .labelNames("decision", "reason")
+            .register(registry);
+    handshakeRefusals =
+        Counter.builder()
+            .name("writ_tls_refusals")
+            .help("TLS handshakes refused by the peer check, by code")
+            .labelNames("code")
             .register(registry);
     commit =
         Histogram.builder()
@@ -55,6 +69,14 @@ final class ServerMetrics {
 
   void answered(Reply reply) {
     authorizations.labelValues(reply.decision(), reply.reason()).inc();
+  }
+
+  void enrollment(Reply reply) {
+    enrollments.labelValues(reply.decision(), reply.reason()).inc();
+  }
+
+  void handshakeRefused(String code) {
+    handshakeRefusals.labelValues(code).inc();
   }
 
   void observeCommit(long nanos) {

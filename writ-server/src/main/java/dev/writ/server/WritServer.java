@@ -1,13 +1,21 @@
 package dev.writ.server;
 
+import dev.writ.core.SpendLedger;
 import dev.writ.core.TrustRoot;
+import dev.writ.identity.svid.SpiffeCa;
+import dev.writ.identity.svid.TrustDomain;
 import dev.writ.log.LogKeyFile;
 import dev.writ.log.LogKeySigner;
 import dev.writ.state.AuditLogReader;
+import dev.writ.state.NodeRegistryClient;
 import dev.writ.state.RatisSpendLedger;
+import dev.writ.state.RegistryView;
 import dev.writ.state.StateCluster;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,6 +52,9 @@ public final class WritServer implements AutoCloseable {
   private final RatisSpendLedger ledger;
   private final Server http;
   private final ServerConnector connector;
+  private final ServerConnector tlsConnector;
+  private final HandshakeAudit handshakes;
+  private final Path bundleFile;
   private final String vkey;
 
   private WritServer(
@@ -51,12 +62,58 @@ public final class WritServer implements AutoCloseable {
       RatisSpendLedger ledger,
       Server http,
       ServerConnector connector,
+      ServerConnector tlsConnector,
+      HandshakeAudit handshakes,
+      Path bundleFile,
       String vkey) {
     this.cluster = cluster;
     this.ledger = ledger;
     this.http = http;
     this.connector = connector;
+    this.tlsConnector = tlsConnector;
+    this.handshakes = handshakes;
+    this.bundleFile = bundleFile;
     this.vkey = vkey;
+  }
+
+  /** How long an SVID issued at enrollment is valid (DESIGN.md section 5). */
+  static final Duration SVID_TTL = Duration.ofHours(1);
+
+  /** The trust bundle's file name in the CA directory, for agents and clients to pin. */
+  public static final String BUNDLE_FILE = "bundle.pem";
+
+  /** Writes the bundle (the CA certificates) where operators and agents pick it up. */
+  private static void writeBundle(Path file, String pem) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** This peer's replica of the node registry. */
+  public RegistryView registry() {
+    return cluster.registry();
+  }
+
+  /** The bound TLS port. */
+  public int tlsPort() {
+    return tlsConnector.getLocalPort();
+  }
+
+  /** The trust bundle file (PEM of the SPIFFE CA) this server wrote. */
+  public Path bundleFile() {
+    return bundleFile;
+  }
+
+  /**
+   * Revokes an SVID serial (lowercase hex) in the replicated registry; the containment issue adds
+   * the writ that drives it.
+   */
+  public void revoke(String serialHex) throws IOException {
+    try {
+      new NodeRegistryClient(ledger).revoke(serialHex);
+    } catch (SpendLedger.SpendLedgerException | NodeRegistryClient.RefusedException e) {
+      throw new IOException("revocation not committed: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -112,14 +169,66 @@ public final class WritServer implements AutoCloseable {
             return cluster.localAppliedIndex();
           }
         };
+    SecureRandom random = new SecureRandom();
+    SpiffeCa ca =
+        SpiffeCa.loadOrCreate(
+            config.caDir(),
+            new TrustDomain(config.root().contents().trustDomain()),
+            config.clock(),
+            random);
+    Path bundleFile = config.caDir().resolve(BUNDLE_FILE);
+    writeBundle(bundleFile, ca.bundle().format());
+    ServerTls tls = ServerTls.create(ca, config, random);
+    HandshakeAudit handshakes = new HandshakeAudit(ledger, metrics);
+    EnrollAudit enrollAudit =
+        new EnrollAudit(ledger, new ReceiptIssuer(log, checkpoints, LEDGER_TIMEOUT), metrics);
+    Enrollment enrollment =
+        new Enrollment(
+            config.root(),
+            cluster.registry(),
+            new NodeRegistryClient(ledger),
+            enrollAudit,
+            new Challenges(config.clock(), random),
+            ca,
+            SVID_TTL,
+            config.clock());
     Server http = new Server(threadPool());
     ServerConnector connector = new ServerConnector(http);
     connector.setHost(config.listenHost());
     connector.setPort(config.listenPort());
     connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
     http.addConnector(connector);
-    http.setHandler(new Routes(authority, checkpoints, log, metrics, limiter, status));
-    WritServer server = new WritServer(cluster, ledger, http, connector, checkpoints.vkey());
+    ServerConnector tlsConnector =
+        tls.connector(
+            http,
+            new NodePeerCheck(cluster.registry(), config.clock()),
+            handshakes,
+            config.clock());
+    tlsConnector.setHost(config.listenHost());
+    tlsConnector.setPort(config.tlsPort());
+    tlsConnector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+    http.addConnector(tlsConnector);
+    http.setHandler(
+        new Routes(
+            enrollment,
+            enrollAudit,
+            ca.bundle().format(),
+            authority,
+            checkpoints,
+            log,
+            metrics,
+            limiter,
+            status));
+    WritServer server =
+        new WritServer(
+            cluster,
+            ledger,
+            http,
+            connector,
+            tlsConnector,
+            handshakes,
+            bundleFile,
+            checkpoints.vkey());
     try {
       http.start();
     } catch (Exception e) { // Jetty's start() declares Exception
@@ -165,6 +274,7 @@ public final class WritServer implements AutoCloseable {
     } catch (Exception e) { // Jetty's stop() declares Exception
       failure = new IOException("HTTP listener did not stop", e);
     }
+    handshakes.close();
     failure = closeQuietly(ledger, failure);
     failure = closeQuietly(cluster, failure);
     if (failure != null) {

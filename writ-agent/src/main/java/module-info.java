@@ -1,0 +1,13 @@
+/**
+ * The Writ node agent. This slice: pull enrollment (docs/spec/enrollment.md) with TPM 2.0 evidence
+ * through tpm2-tools, or none (degraded). Holds its own key, never an operator key.
+ */
+module dev.writ.agent {
+  requires transitive dev.writ.core;
+  requires transitive dev.writ.identity;
+  requires java.net.http;
+  requires org.bouncycastle.provider;
+  requires org.bouncycastle.pkix;
+
+  exports dev.writ.agent;
+}

@@ -1,0 +1,75 @@
+package dev.writ.server;
+
+import dev.writ.core.Capability;
+import dev.writ.core.ContentId;
+import dev.writ.core.Posture;
+import dev.writ.core.Reason;
+import dev.writ.core.SpendLedger;
+import dev.writ.core.SpiffeId;
+import dev.writ.core.WritId;
+import dev.writ.core.json.JsonValue.JsonObject;
+import dev.writ.identity.svid.SpiffeCa;
+import dev.writ.identity.svid.X509Svid;
+import dev.writ.state.AuditLeaf;
+import dev.writ.state.RatisSpendLedger;
+import java.util.Optional;
+
+/**
+ * Audits every enrollment refusal and builds the answers (docs/spec/enrollment.md section 3.3): a
+ * refusal found before the spend is appended as a {@code deny} decision record (writ unspent) and
+ * answered with its receipt; if the record cannot be committed, the answer is 503 and never an
+ * allow.
+ *
+ * <p>Thread-safe: its parts are.
+ */
+final class EnrollAudit {
+  private final RatisSpendLedger ledger;
+  private final ReceiptIssuer receipts;
+  private final ServerMetrics metrics;
+
+  EnrollAudit(RatisSpendLedger ledger, ReceiptIssuer receipts, ServerMetrics metrics) {
+    this.ledger = ledger;
+    this.receipts = receipts;
+    this.metrics = metrics;
+  }
+
+  /** Audits a refusal of {@code input} (the envelope, or the whole body if none parsed). */
+  Reply refuse(byte[] input, Optional<WritId> id, Reason reason, String detail) {
+    AuditLeaf leaf;
+    try {
+      leaf =
+          ledger.auditDenial(
+              id, ContentId.of(input).digest(), Optional.of(Capability.ENROLL), reason);
+    } catch (SpendLedger.SpendLedgerException e) {
+      return Reply.ledgerUnavailable(id);
+    }
+    return refused(reason, id, leaf, detail);
+  }
+
+  /** Answers a refusal whose leaf is already committed. */
+  Reply refused(Reason reason, Optional<WritId> id, AuditLeaf leaf, String detail) {
+    Reply reply;
+    try {
+      reply = Reply.deny(reason, id, receipts.receipt(leaf)).withDetail(detail);
+    } catch (ReceiptIssuer.ReceiptUnavailableException e) {
+      reply = Reply.ledgerUnavailable(id);
+    }
+    metrics.enrollment(reply);
+    return reply;
+  }
+
+  /** Answers an enrollment that was spent, registered and audited. */
+  Reply enrolled(
+      WritId id, SpiffeId node, Posture posture, X509Svid svid, SpiffeCa ca, AuditLeaf leaf) {
+    JsonObject receipt;
+    try {
+      receipt = receipts.receipt(leaf);
+    } catch (ReceiptIssuer.ReceiptUnavailableException e) {
+      return Reply.ledgerUnavailable(Optional.of(id));
+    }
+    Reply reply =
+        Reply.enrolled(id, node, posture, Pems.chain(svid.chain()), ca.bundle().format(), receipt);
+    metrics.enrollment(reply);
+    return reply;
+  }
+}

@@ -1,0 +1,108 @@
+package dev.writ.server;
+
+import dev.writ.core.SpiffeId;
+import dev.writ.identity.svid.SpiffeCa;
+import dev.writ.identity.svid.SvidCredentials;
+import dev.writ.identity.svid.SvidException;
+import dev.writ.identity.svid.X509Svid;
+import dev.writ.identity.tls.ClientAuth;
+import dev.writ.identity.tls.MtlsContexts;
+import dev.writ.identity.tls.PeerCheck;
+import dev.writ.identity.tls.RefusalListener;
+import dev.writ.identity.tls.SvidKeyManager;
+import dev.writ.identity.tls.SvidServerTrustManager;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * The server's TLS 1.3 listener (docs/spec/enrollment.md section 7, svid.md): a server certificate
+ * issued at start by the server's own SPIFFE CA for {@code spiffe://<td>/writ/server} (and the
+ * listen address), a fresh P-256 key that never leaves memory, and a trust manager that validates
+ * any client SVID and runs the node registry's {@link PeerCheck} on every handshake. Client
+ * certificates are requested, not required: operator routes are authorized by writs, node routes
+ * check for a node certificate.
+ *
+ * <p>Not thread-safe to build; the connector it makes is.
+ */
+final class ServerTls {
+  /** The server certificate's lifetime; it is issued again at every start. */
+  static final Duration SERVER_CERT_TTL = Duration.ofDays(7);
+
+  private final SpiffeCa ca;
+  private final SvidCredentials credentials;
+  private final SecureRandom random;
+
+  private ServerTls(SpiffeCa ca, SvidCredentials credentials, SecureRandom random) {
+    this.ca = ca;
+    this.credentials = credentials;
+    this.random = random;
+  }
+
+  /** The server's SPIFFE ID in {@code trustDomain}. */
+  static SpiffeId serverId(String trustDomain) {
+    return new SpiffeId(trustDomain, "/writ/server");
+  }
+
+  static ServerTls create(SpiffeCa ca, ServerConfig config, SecureRandom random)
+      throws IOException {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+      g.initialize(new ECGenParameterSpec("secp256r1"), random);
+      KeyPair keys = g.generateKeyPair();
+      X509Svid cert =
+          ca.issueServer(
+              keys.getPublic(),
+              serverId(config.root().contents().trustDomain()),
+              List.of("localhost"),
+              List.of(InetAddress.getByName(config.listenHost())),
+              SERVER_CERT_TTL);
+      return new ServerTls(ca, SvidCredentials.of(cert, keys.getPrivate()), random);
+    } catch (GeneralSecurityException | SvidException e) {
+      throw new IOException("cannot make the server's TLS certificate", e);
+    }
+  }
+
+  ServerConnector connector(
+      Server server, PeerCheck peerCheck, RefusalListener refusals, Clock clock)
+      throws IOException {
+    SSLContext context;
+    try {
+      context =
+          MtlsContexts.server(
+              SvidKeyManager.of(credentials),
+              new SvidServerTrustManager(ca::bundle, clock, peerCheck, refusals),
+              random);
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot build the TLS context", e);
+    }
+    SslContextFactory.Server ssl = new SslContextFactory.Server();
+    ssl.setSslContext(context);
+    ssl.setIncludeProtocols(MtlsContexts.PROTOCOL);
+    ssl.setIncludeCipherSuites(MtlsContexts.CIPHER_SUITES.toArray(String[]::new));
+    ssl.setWantClientAuth(MtlsContexts.serverParameters(ClientAuth.WANT).getWantClientAuth());
+    ssl.setSniRequired(false);
+    ssl.setEndpointIdentificationAlgorithm(null);
+    HttpConfiguration http = new HttpConfiguration();
+    SecureRequestCustomizer secure = new SecureRequestCustomizer();
+    secure.setSniHostCheck(false); // clients authenticate the server by SPIFFE ID, not host name
+    http.addCustomizer(secure);
+    return new ServerConnector(
+        server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+  }
+}
