@@ -46,7 +46,9 @@ final class QuickstartServer implements AutoCloseable {
             "--root",
             root.toString(),
             "--listen",
-            "127.0.0.1:0");
+            "127.0.0.1:0",
+            "--tls-port",
+            "0");
     Process p;
     try {
       p = new ProcessBuilder(cmd).redirectError(dir.resolve("server.log").toFile()).start();
