@@ -67,7 +67,7 @@ final class QuickstartServer implements AutoCloseable {
           break;
         }
         seen.add(line);
-        if (line.startsWith("listening ")) {
+        if (line.startsWith("listening http://")) {
           url = line.substring("listening ".length());
         } else if (line.startsWith("log key ")) {
           key = line.substring("log key ".length());
