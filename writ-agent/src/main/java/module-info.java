@@ -6,8 +6,6 @@ module dev.writ.agent {
   requires transitive dev.writ.core;
   requires transitive dev.writ.identity;
   requires java.net.http;
-  requires org.bouncycastle.provider;
-  requires org.bouncycastle.pkix;
 
   exports dev.writ.agent;
 }

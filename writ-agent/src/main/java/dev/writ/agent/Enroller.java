@@ -10,6 +10,7 @@ import dev.writ.core.json.JsonValue.JsonArray;
 import dev.writ.core.json.JsonValue.JsonObject;
 import dev.writ.core.json.JsonValue.JsonString;
 import dev.writ.identity.EvidenceBinding;
+import dev.writ.identity.svid.NodeKey;
 import dev.writ.identity.svid.SvidCredentials;
 import dev.writ.identity.svid.SvidException;
 import dev.writ.identity.svid.SvidPem;
@@ -27,12 +28,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,10 +41,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import javax.net.ssl.SSLContext;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /**
  * The agent's side of enrollment (docs/spec/enrollment.md section 3): it generates its own key,
@@ -93,8 +87,8 @@ public final class Enroller {
   public Enrolled enroll(Request r) throws EnrollException {
     SpiffeId serverId = new SpiffeId(r.bundle().trustDomain().name(), "/writ/server");
     HttpClient http = client(r.bundle(), serverId);
-    KeyPair keys = newKey();
-    byte[] csr = csr(keys, r.name());
+    NodeKey keys = NodeKey.generate(random);
+    byte[] csr = keys.csr(r.name());
     Base64.Encoder b64 = Base64.getEncoder();
 
     Map<String, JsonValue> challengeBody = new LinkedHashMap<>();
@@ -129,7 +123,7 @@ public final class Enroller {
       body.put("advisory", new JsonObject(a));
     }
     if (r.tpm().isPresent()) {
-      byte[] binding = EvidenceBinding.binding(nonce, keys.getPublic().getEncoded());
+      byte[] binding = EvidenceBinding.binding(nonce, keys.publicKey().getEncoded());
       try {
         byte[] secret = r.tpm().get().activate(bytes(challenge, "credential_blob"));
         TpmQuote q = r.tpm().get().quote(EvidenceBinding.tpm(binding));
@@ -151,14 +145,14 @@ public final class Enroller {
     return accept(answer, keys, r.bundle());
   }
 
-  private Enrolled accept(JsonObject answer, KeyPair keys, TrustBundle bundle)
+  private Enrolled accept(JsonObject answer, NodeKey keys, TrustBundle bundle)
       throws EnrollException {
     String svidPem = string(answer, "svid");
     try {
       SvidPem.Parsed parsed =
           SvidPem.parse(
               svidPem.getBytes(StandardCharsets.US_ASCII),
-              PemKeys.pkcs8(keys.getPrivate()).getBytes(StandardCharsets.US_ASCII));
+              PemKeys.pkcs8(keys.privateKey()).getBytes(StandardCharsets.US_ASCII));
       SvidCredentials creds =
           SvidCredentials.of(
               dev.writ.identity.svid.SvidValidator.validate(
@@ -232,26 +226,6 @@ public final class Enroller {
           reason, "refused (" + response.statusCode() + " " + reason + ")" + detail);
     }
     return o;
-  }
-
-  private KeyPair newKey() throws EnrollException {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-      g.initialize(new ECGenParameterSpec("secp256r1"), random);
-      return g.generateKeyPair();
-    } catch (GeneralSecurityException e) {
-      throw new EnrollException("cannot generate a P-256 key", e);
-    }
-  }
-
-  static byte[] csr(KeyPair keys, String name) throws EnrollException {
-    try {
-      return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + name), keys.getPublic())
-          .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))
-          .getEncoded();
-    } catch (OperatorCreationException | IOException e) {
-      throw new EnrollException("cannot build the CSR", e);
-    }
   }
 
   private static JsonValue ders(List<X509Certificate> certs) throws EnrollException {

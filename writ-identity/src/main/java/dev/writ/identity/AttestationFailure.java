@@ -13,8 +13,17 @@ public enum AttestationFailure {
   ATTESTATION_OVERSIZE,
   /** The quote or report signature does not verify under the attesting key. */
   ATTESTATION_BAD_SIGNATURE,
-  /** The certificate chain does not reach an authority the trust root's policy lists. */
+  /**
+   * The certificate chain is broken: a link does not verify, a certificate is outside its validity
+   * or an issuer is not a CA, or the evidence's own endorsement checks fail.
+   */
   ATTESTATION_UNTRUSTED,
+  /**
+   * The chain is sound as far as it goes but reaches no authority the trust root's policy lists (or
+   * the root lists none for this kind): the evidence cannot be judged. Enrollment records such a
+   * node {@code degraded}; renewal refuses it.
+   */
+  ATTESTATION_AUTHORITY_NOT_LISTED,
   /** The quote's qualifying data or report data is not bound to the expected nonce. */
   ATTESTATION_NONCE_MISMATCH,
   /** A PCR value differs from the value the policy requires. */

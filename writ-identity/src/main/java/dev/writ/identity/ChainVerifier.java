@@ -59,8 +59,9 @@ public final class ChainVerifier {
         throw untrusted("certificate " + i + " is not signed by certificate " + (i + 1), e);
       }
     }
-    throw untrusted(
-        "no certificate in the chain is an authority the policy lists for " + kind.wire(), null);
+    throw new AttestationException(
+        AttestationFailure.ATTESTATION_AUTHORITY_NOT_LISTED,
+        "no certificate in the chain is an authority the policy lists for " + kind.wire());
   }
 
   private static void checkValidity(X509Certificate cert, int index, Instant now)

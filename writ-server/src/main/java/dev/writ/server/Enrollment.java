@@ -225,7 +225,7 @@ final class Enrollment {
     try {
       return evidence.assess(issued, req.evidence().get(), binding, clock.instant());
     } catch (AttestationException e) {
-      if (e.failure() == AttestationFailure.ATTESTATION_UNTRUSTED) {
+      if (e.failure() == AttestationFailure.ATTESTATION_AUTHORITY_NOT_LISTED) {
         return EvidenceChecker.Assessment.degraded(); // no listed authority: enrolled, no trust
       }
       throw e;
@@ -293,6 +293,7 @@ final class Enrollment {
       case ATTESTATION_OVERSIZE -> Reason.ATTESTATION_OVERSIZE;
       case ATTESTATION_BAD_SIGNATURE -> Reason.ATTESTATION_BAD_SIGNATURE;
       case ATTESTATION_UNTRUSTED -> Reason.ATTESTATION_UNTRUSTED;
+      case ATTESTATION_AUTHORITY_NOT_LISTED -> Reason.ATTESTATION_AUTHORITY_NOT_LISTED;
       case ATTESTATION_NONCE_MISMATCH -> Reason.ATTESTATION_NONCE_MISMATCH;
       case PCR_MISMATCH -> Reason.PCR_MISMATCH;
       case ATTESTATION_KEY_UNBOUND -> Reason.ATTESTATION_KEY_UNBOUND;

@@ -117,7 +117,7 @@ final class EvidenceChecker {
     return policy.orElseThrow(
         () ->
             new AttestationException(
-                AttestationFailure.ATTESTATION_UNTRUSTED,
+                AttestationFailure.ATTESTATION_AUTHORITY_NOT_LISTED,
                 "the trust root lists no attestation authority for " + kind.wire()));
   }
 

@@ -124,6 +124,7 @@ record Reply(int status, JsonValue body, String decision, String reason) {
           STALE_NONCE,
           ATTESTATION_BAD_SIGNATURE,
           ATTESTATION_UNTRUSTED,
+          ATTESTATION_AUTHORITY_NOT_LISTED,
           ATTESTATION_NONCE_MISMATCH,
           ATTESTATION_KEY_UNBOUND,
           ATTESTATION_POLICY,

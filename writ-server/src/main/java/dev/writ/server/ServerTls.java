@@ -4,7 +4,6 @@ import dev.writ.core.SpiffeId;
 import dev.writ.identity.svid.SpiffeCa;
 import dev.writ.identity.svid.SvidCredentials;
 import dev.writ.identity.svid.SvidException;
-import dev.writ.identity.svid.X509Svid;
 import dev.writ.identity.tls.ClientAuth;
 import dev.writ.identity.tls.MtlsContexts;
 import dev.writ.identity.tls.PeerCheck;
@@ -14,10 +13,7 @@ import dev.writ.identity.tls.SvidServerTrustManager;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -62,18 +58,15 @@ final class ServerTls {
   static ServerTls create(SpiffeCa ca, ServerConfig config, SecureRandom random)
       throws IOException {
     try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-      g.initialize(new ECGenParameterSpec("secp256r1"), random);
-      KeyPair keys = g.generateKeyPair();
-      X509Svid cert =
-          ca.issueServer(
-              keys.getPublic(),
+      SvidCredentials credentials =
+          ca.issueServerCredentials(
               serverId(config.root().contents().trustDomain()),
               List.of("localhost"),
               List.of(InetAddress.getByName(config.listenHost())),
-              SERVER_CERT_TTL);
-      return new ServerTls(ca, SvidCredentials.of(cert, keys.getPrivate()), random);
-    } catch (GeneralSecurityException | SvidException e) {
+              SERVER_CERT_TTL,
+              random);
+      return new ServerTls(ca, credentials, random);
+    } catch (SvidException e) {
       throw new IOException("cannot make the server's TLS certificate", e);
     }
   }

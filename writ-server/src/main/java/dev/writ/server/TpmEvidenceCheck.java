@@ -57,7 +57,7 @@ final class TpmEvidenceCheck {
         policy.orElseThrow(
             () ->
                 new AttestationException(
-                    AttestationFailure.ATTESTATION_UNTRUSTED,
+                    AttestationFailure.ATTESTATION_AUTHORITY_NOT_LISTED,
                     "the trust root lists no TPM authority"));
     TpmEvidence e =
         new TpmEvidence(

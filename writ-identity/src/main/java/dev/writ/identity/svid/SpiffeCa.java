@@ -116,6 +116,18 @@ public final class SpiffeCa {
     return issueFor(publicKey, id, List.copyOf(dnsNames), List.copyOf(ips), ttl);
   }
 
+  /**
+   * Credentials for the server's own TLS listener: a fresh key (never written to disk) and a
+   * certificate from {@link #issueServer}.
+   */
+  public SvidCredentials issueServerCredentials(
+      SpiffeId id, List<String> dnsNames, List<InetAddress> ips, Duration ttl, SecureRandom random)
+      throws SvidException {
+    NodeKey key = NodeKey.generate(random);
+    return SvidCredentials.of(
+        issueServer(key.publicKey(), id, dnsNames, ips, ttl), key.privateKey());
+  }
+
   /** The CA certificate. */
   public X509Certificate certificate() {
     return certificate;

@@ -330,7 +330,8 @@ class SnpReportVerifierSyntheticTest {
     byte[] otherNonce = new byte[64];
 
     // unsigned and unanchored: the chain decides
-    assertDeniedWith(forged, otherNonce, unlisted, AttestationFailure.ATTESTATION_UNTRUSTED);
+    assertDeniedWith(
+        forged, otherNonce, unlisted, AttestationFailure.ATTESTATION_AUTHORITY_NOT_LISTED);
     // unsigned, anchored, wrong nonce, debug: the signature decides
     assertDeniedWith(
         forged, otherNonce, AMD.strictPolicy(), AttestationFailure.ATTESTATION_BAD_SIGNATURE);

@@ -47,14 +47,15 @@ class SnpReportVerifierVectorTest {
   }
 
   @Test
-  void verify_milanArkNotListed_deniesWithUntrusted() {
+  void verify_milanArkNotListed_deniesWithAuthorityNotListed() {
     SnpPolicy genoaOnly =
         SnpPolicy.strict(List.of(SnpVectors.authority(SnpVectors.GENOA_ARK)), SnpTcb.zero())
             .withDebugAllowed();
     SnpPolicy none = SnpPolicy.strict(List.of(), SnpTcb.zero()).withDebugAllowed();
 
-    assertDenied(SnpVectors.report(), genoaOnly, AttestationFailure.ATTESTATION_UNTRUSTED);
-    assertDenied(SnpVectors.report(), none, AttestationFailure.ATTESTATION_UNTRUSTED);
+    assertDenied(
+        SnpVectors.report(), genoaOnly, AttestationFailure.ATTESTATION_AUTHORITY_NOT_LISTED);
+    assertDenied(SnpVectors.report(), none, AttestationFailure.ATTESTATION_AUTHORITY_NOT_LISTED);
   }
 
   @Test

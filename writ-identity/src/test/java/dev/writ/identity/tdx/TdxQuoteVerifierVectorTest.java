@@ -106,34 +106,34 @@ class TdxQuoteVerifierVectorTest {
   }
 
   @Test
-  void verify_rootNotListed_isUntrusted() {
+  void verify_rootNotListed_isAuthorityNotListed() {
     Authority other = new SyntheticTdx().authority();
 
     assertFailure(
         () ->
             TdxQuoteVerifier.verify(
                 TdxVectors.quoteV4(), v4ReportData(), TdxPolicy.of(List.of(other)), V4_NOW),
-        AttestationFailure.ATTESTATION_UNTRUSTED);
+        AttestationFailure.ATTESTATION_AUTHORITY_NOT_LISTED);
   }
 
   @Test
-  void verify_noAuthorities_isUntrusted() {
+  void verify_noAuthorities_isAuthorityNotListed() {
     assertFailure(
         () ->
             TdxQuoteVerifier.verify(
                 TdxVectors.quoteV4(), v4ReportData(), TdxPolicy.of(List.of()), V4_NOW),
-        AttestationFailure.ATTESTATION_UNTRUSTED);
+        AttestationFailure.ATTESTATION_AUTHORITY_NOT_LISTED);
   }
 
   @Test
-  void verify_intelRootListedForAnotherKind_isUntrusted() {
+  void verify_intelRootListedForAnotherKind_isAuthorityNotListed() {
     Authority snp = new Authority(QuoteKind.SEV_SNP, Fingerprint.of(TdxVectors.intelRoot()), false);
 
     assertFailure(
         () ->
             TdxQuoteVerifier.verify(
                 TdxVectors.quoteV4(), v4ReportData(), TdxPolicy.of(List.of(snp)), V4_NOW),
-        AttestationFailure.ATTESTATION_UNTRUSTED);
+        AttestationFailure.ATTESTATION_AUTHORITY_NOT_LISTED);
   }
 
   @Test
@@ -226,7 +226,7 @@ class TdxQuoteVerifierVectorTest {
   }
 
   @Test
-  void verify_rootInQuoteAltered_isUntrusted() throws Exception {
+  void verify_rootInQuoteAltered_isAuthorityNotListed() throws Exception {
     byte[] quote = TdxVectors.quoteV4();
     X509Certificate root = TdxQuote.parse(quote).pckChain().get(2);
     byte[] der = root.getEncoded();
@@ -234,7 +234,7 @@ class TdxQuoteVerifierVectorTest {
 
     byte[] tampered = replacePemBlock(quote, 2, der);
 
-    assertFailure(() -> verifyV4(tampered), AttestationFailure.ATTESTATION_UNTRUSTED);
+    assertFailure(() -> verifyV4(tampered), AttestationFailure.ATTESTATION_AUTHORITY_NOT_LISTED);
   }
 
   @Test

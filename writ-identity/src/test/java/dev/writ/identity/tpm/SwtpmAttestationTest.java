@@ -289,15 +289,15 @@ class SwtpmAttestationTest {
   }
 
   @Test
-  void verify_ekChainToUnlistedCa_untrusted() throws Exception {
+  void verify_ekChainToUnlistedCa_authorityNotListed() throws Exception {
     CredentialChallenge c = challenge(a);
     byte[] nonce = nonce();
     TpmEvidence e = answer(a, c, nonce);
     assertFails(
-        AttestationFailure.ATTESTATION_UNTRUSTED,
+        AttestationFailure.ATTESTATION_AUTHORITY_NOT_LISTED,
         () -> TpmQuoteVerifier.verify(e, nonce, c.expected(), b.policy(PcrValues.empty()), now));
     assertFails(
-        AttestationFailure.ATTESTATION_UNTRUSTED,
+        AttestationFailure.ATTESTATION_AUTHORITY_NOT_LISTED,
         () ->
             TpmQuoteVerifier.verify(
                 e, nonce, c.expected(), new TpmPolicy(List.of(), PcrValues.empty()), now));
