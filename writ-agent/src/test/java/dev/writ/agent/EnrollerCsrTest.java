@@ -15,7 +15,7 @@ class EnrollerCsrTest {
     g.initialize(new ECGenParameterSpec("secp256r1"));
     KeyPair keys = g.generateKeyPair();
 
-    Csr csr = Csr.parse(Enroller.csr(keys, "web-1"));
+    Csr csr = Csr.parse(NodeKeys.csr(keys, "web-1"));
 
     assertThat(csr.publicKey().getEncoded()).isEqualTo(keys.getPublic().getEncoded());
   }
