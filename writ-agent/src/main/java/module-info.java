@@ -1,6 +1,7 @@
 /**
- * The Writ node agent. This slice: pull enrollment (docs/spec/enrollment.md) with TPM 2.0 evidence
- * through tpm2-tools, or none (degraded). Holds its own key, never an operator key.
+ * The Writ node agent. This slice: pull enrollment and SVID renewal (docs/spec/enrollment.md) with
+ * TPM 2.0 evidence through tpm2-tools, or none (degraded). Holds its own key, never an operator
+ * key.
  */
 module dev.writ.agent {
   requires transitive dev.writ.core;

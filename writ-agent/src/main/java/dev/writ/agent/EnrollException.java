@@ -3,9 +3,9 @@ package dev.writ.agent;
 import java.util.Optional;
 
 /**
- * Enrollment did not complete. {@link #reason()} is the server's stable reason code when the server
- * refused (docs/spec/enrollment.md section 8), empty for a local failure (TPM, network, files); the
- * message is one line for people.
+ * Enrollment or SVID renewal did not complete. {@link #reason()} is the server's stable reason code
+ * when the server refused (docs/spec/enrollment.md section 8), empty for a local failure (TPM,
+ * network, files); the message is one line for people.
  */
 public final class EnrollException extends Exception {
   private static final long serialVersionUID = 1L;

@@ -15,10 +15,11 @@ import dev.writ.state.RatisSpendLedger;
 import java.util.Optional;
 
 /**
- * Audits every enrollment refusal and builds the answers (docs/spec/enrollment.md section 3.3): a
- * refusal found before the spend is appended as a {@code deny} decision record (writ unspent) and
- * answered with its receipt; if the record cannot be committed, the answer is 503 and never an
- * allow.
+ * Audits every enrollment and renewal refusal and builds the answers (docs/spec/enrollment.md
+ * sections 3.3 and 3.4): a refusal found before the spend is appended as a {@code deny} decision
+ * record (writ unspent) and answered with its receipt; if the record cannot be committed, the
+ * answer is 503 and never an allow. A renewal has no writ: its refusals carry no id and no
+ * capability, and its success no receipt.
  *
  * <p>Thread-safe: its parts are.
  */
@@ -35,27 +36,46 @@ final class EnrollAudit {
 
   /** Audits a refusal of {@code input} (the envelope, or the whole body if none parsed). */
   Reply refuse(byte[] input, Optional<WritId> id, Reason reason, String detail) {
+    Reply reply =
+        audited(ContentId.of(input).digest(), id, Optional.of(Capability.ENROLL), reason, detail);
+    metrics.enrollment(reply);
+    return reply;
+  }
+
+  /**
+   * Audits a refusal of a renewal asked with the SVID {@code presented} names (see {@link
+   * HandshakeAudit#presented}).
+   */
+  Reply refuseRenewal(byte[] presented, Reason reason, String detail) {
+    Reply reply = audited(presented, Optional.empty(), Optional.empty(), reason, detail);
+    metrics.renewal(reply);
+    return reply;
+  }
+
+  /** Answers an enrollment refusal whose leaf is already committed. */
+  Reply refused(Reason reason, Optional<WritId> id, AuditLeaf leaf, String detail) {
+    Reply reply = answer(reason, id, leaf, detail);
+    metrics.enrollment(reply);
+    return reply;
+  }
+
+  private Reply audited(
+      byte[] digest, Optional<WritId> id, Optional<Capability> cap, Reason reason, String detail) {
     AuditLeaf leaf;
     try {
-      leaf =
-          ledger.auditDenial(
-              id, ContentId.of(input).digest(), Optional.of(Capability.ENROLL), reason);
+      leaf = ledger.auditDenial(id, digest, cap, reason);
     } catch (SpendLedger.SpendLedgerException e) {
       return Reply.ledgerUnavailable(id);
     }
-    return refused(reason, id, leaf, detail);
+    return answer(reason, id, leaf, detail);
   }
 
-  /** Answers a refusal whose leaf is already committed. */
-  Reply refused(Reason reason, Optional<WritId> id, AuditLeaf leaf, String detail) {
-    Reply reply;
+  private Reply answer(Reason reason, Optional<WritId> id, AuditLeaf leaf, String detail) {
     try {
-      reply = Reply.deny(reason, id, receipts.receipt(leaf)).withDetail(detail);
+      return Reply.deny(reason, id, receipts.receipt(leaf)).withDetail(detail);
     } catch (ReceiptIssuer.ReceiptUnavailableException e) {
-      reply = Reply.ledgerUnavailable(id);
+      return Reply.ledgerUnavailable(id);
     }
-    metrics.enrollment(reply);
-    return reply;
   }
 
   /** Answers an enrollment that was spent, registered and audited. */
@@ -70,6 +90,13 @@ final class EnrollAudit {
     Reply reply =
         Reply.enrolled(id, node, posture, Pems.chain(svid.chain()), ca.bundle().format(), receipt);
     metrics.enrollment(reply);
+    return reply;
+  }
+
+  /** Answers a renewal that the registry recorded: no writ was spent, so there is no receipt. */
+  Reply renewed(SpiffeId node, Posture posture, X509Svid svid, SpiffeCa ca) {
+    Reply reply = Reply.renewed(node, posture, Pems.chain(svid.chain()), ca.bundle().format());
+    metrics.renewal(reply);
     return reply;
   }
 }

@@ -17,9 +17,9 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Strict reading of the enrollment request bodies (docs/spec/enrollment.md section 3): canonical
- * JSON within {@link #LIMITS}, exactly the members each request defines, base64 that decodes
- * canonically. A body that breaks any rule is a {@link BadBody} with a one-line reason.
+ * Strict reading of the enrollment and renewal request bodies (docs/spec/enrollment.md section 3):
+ * canonical JSON within {@link #LIMITS}, exactly the members each request defines, base64 that
+ * decodes canonically. A body that breaks any rule is a {@link BadBody} with a one-line reason.
  *
  * <p>Thread-safe: stateless.
  */
@@ -51,10 +51,15 @@ final class EnrollBodies {
 
   record Open(String name) {}
 
-  /** {@code kind} is a wire name of QuoteKind or {@code none}. */
+  /**
+   * The evidence a challenge is asked for: {@code kind} is a wire name of QuoteKind or {@code
+   * none}; for {@code tpm2} the EK chain (leaf first) and the AK's public area, else empty.
+   */
   @SuppressWarnings("ArrayRecordComponent") // request-scoped, decoded here, only read
-  record Challenge(
-      byte[] envelope, String name, String kind, List<byte[]> ekChain, Optional<byte[]> akPublic) {}
+  record EvidenceRequest(String kind, List<byte[]> ekChain, Optional<byte[]> akPublic) {}
+
+  @SuppressWarnings("ArrayRecordComponent") // request-scoped, decoded here, only read
+  record Challenge(byte[] envelope, String name, EvidenceRequest evidence) {}
 
   @SuppressWarnings("ArrayRecordComponent") // request-scoped, decoded here, only read
   record Complete(
@@ -65,6 +70,10 @@ final class EnrollBodies {
       Optional<JsonObject> evidence,
       SortedMap<String, String> advisory) {}
 
+  /** A renewal (enrollment.md section 3.4): no writ and no name, the peer's SVID names the node. */
+  @SuppressWarnings("ArrayRecordComponent") // request-scoped, decoded here, only read
+  record Renew(byte[] challenge, byte[] csr, Optional<JsonObject> evidence) {}
+
   static Open open(byte[] body) throws BadBody {
     JsonObject o = object(body);
     fields(o, Set.of("node"), Set.of());
@@ -74,6 +83,24 @@ final class EnrollBodies {
   static Challenge challenge(byte[] body) throws BadBody {
     JsonObject o = object(body);
     fields(o, Set.of("envelope", "node", "evidence_kind"), Set.of("ek_chain", "ak_public"));
+    return new Challenge(bytes(o, "envelope"), name(o), evidenceRequest(o));
+  }
+
+  /** {@code POST /v1/svid/challenge}: {@code evidence_kind} and, for tpm2, the TPM members. */
+  static EvidenceRequest renewChallenge(byte[] body) throws BadBody {
+    JsonObject o = object(body);
+    fields(o, Set.of("evidence_kind"), Set.of("ek_chain", "ak_public"));
+    return evidenceRequest(o);
+  }
+
+  /** {@code POST /v1/svid/renew}; {@code evidence} may be missing here, renewal refuses that. */
+  static Renew renew(byte[] body) throws BadBody {
+    JsonObject o = object(body);
+    fields(o, Set.of("challenge", "csr"), Set.of("evidence"));
+    return new Renew(bytes(o, "challenge"), bytes(o, "csr"), evidence(o));
+  }
+
+  private static EvidenceRequest evidenceRequest(JsonObject o) throws BadBody {
     String kind = string(o, "evidence_kind");
     if (!Set.of("tpm2", "sev-snp", "tdx", "none").contains(kind)) {
       throw new BadBody("evidence_kind must be tpm2, sev-snp, tdx or none");
@@ -82,9 +109,7 @@ final class EnrollBodies {
     if (tpm != o.members().containsKey("ek_chain") || tpm != o.members().containsKey("ak_public")) {
       throw new BadBody("ek_chain and ak_public are given exactly when evidence_kind is tpm2");
     }
-    return new Challenge(
-        bytes(o, "envelope"),
-        name(o),
+    return new EvidenceRequest(
         kind,
         tpm ? byteList(o, "ek_chain") : List.of(),
         tpm ? Optional.of(bytes(o, "ak_public")) : Optional.empty());
@@ -93,20 +118,23 @@ final class EnrollBodies {
   static Complete complete(byte[] body) throws BadBody {
     JsonObject o = object(body);
     fields(o, Set.of("envelope", "node", "challenge", "csr"), Set.of("evidence", "advisory"));
-    Optional<JsonObject> evidence = Optional.empty();
-    if (o.members().containsKey("evidence")) {
-      if (!(o.members().get("evidence") instanceof JsonObject e)) {
-        throw new BadBody("evidence must be an object");
-      }
-      evidence = Optional.of(e);
-    }
     return new Complete(
         bytes(o, "envelope"),
         name(o),
         bytes(o, "challenge"),
         bytes(o, "csr"),
-        evidence,
+        evidence(o),
         advisory(o));
+  }
+
+  private static Optional<JsonObject> evidence(JsonObject o) throws BadBody {
+    if (!o.members().containsKey("evidence")) {
+      return Optional.empty();
+    }
+    if (!(o.members().get("evidence") instanceof JsonObject e)) {
+      throw new BadBody("evidence must be an object");
+    }
+    return Optional.of(e);
   }
 
   private static SortedMap<String, String> advisory(JsonObject o) throws BadBody {

@@ -15,12 +15,10 @@ import dev.writ.core.WritId;
 import dev.writ.core.WritPayload;
 import dev.writ.identity.AttestationException;
 import dev.writ.identity.AttestationFailure;
-import dev.writ.identity.EvidenceBinding;
 import dev.writ.identity.svid.Csr;
 import dev.writ.identity.svid.SpiffeCa;
 import dev.writ.identity.svid.SvidException;
 import dev.writ.identity.svid.X509Svid;
-import dev.writ.identity.tpm.CredentialChallenge;
 import dev.writ.state.NodeRegistration;
 import dev.writ.state.NodeRegistryClient;
 import dev.writ.state.PendingEnrollment;
@@ -49,7 +47,7 @@ final class Enrollment {
   private final EnrollAudit audit;
   private final Challenges challenges;
   private final EvidenceChecker evidence;
-  private final TpmChallenge tpmChallenge;
+  private final ChallengeIssuer issuer;
   private final SpiffeCa ca;
   private final Duration svidTtl;
   private final Clock clock;
@@ -69,7 +67,7 @@ final class Enrollment {
     this.audit = audit;
     this.challenges = challenges;
     this.evidence = new EvidenceChecker(root);
-    this.tpmChallenge = new TpmChallenge(challenges);
+    this.issuer = new ChallengeIssuer(challenges);
     this.ca = ca;
     this.svidTtl = svidTtl;
     this.clock = clock;
@@ -117,24 +115,12 @@ final class Enrollment {
       return writ.refusal().get();
     }
     VerifiedWrit w = writ.writ().orElseThrow();
-    byte[] nonce = challenges.newNonce();
-    Optional<CredentialChallenge> credential = Optional.empty();
-    if (req.kind().equals("tpm2")) {
-      try {
-        credential = Optional.of(tpmChallenge.make(req.ekChain(), req.akPublic().orElseThrow()));
-      } catch (AttestationException e) {
-        return audit.refuse(
-            req.envelope(), Optional.of(w.id()), reason(e.failure()), e.getMessage());
-      }
+    try {
+      return issuer.issue(Optional.of(w.id()), nodeId(req.name()), req.evidence());
+    } catch (AttestationException e) {
+      return audit.refuse(
+          req.envelope(), Optional.of(w.id()), EvidenceChecker.reason(e.failure()), e.getMessage());
     }
-    Instant expires =
-        challenges.put(
-            nonce,
-            Optional.of(w.id()),
-            nodeId(req.name()),
-            req.kind(),
-            credential.map(CredentialChallenge::expected));
-    return Reply.challenge(nonce, expires, credential);
   }
 
   Reply complete(byte[] body) {
@@ -175,7 +161,8 @@ final class Enrollment {
     try {
       assessment = assess(issued.get(), req, csr);
     } catch (AttestationException e) {
-      return audit.refuse(req.envelope(), Optional.of(w.id()), reason(e.failure()), e.getMessage());
+      return audit.refuse(
+          req.envelope(), Optional.of(w.id()), EvidenceChecker.reason(e.failure()), e.getMessage());
     } catch (EnrollBodies.BadBody e) {
       return audit.refuse(req.envelope(), Optional.of(w.id()), Reason.MALFORMED, e.getMessage());
     }
@@ -221,9 +208,8 @@ final class Enrollment {
     if (req.evidence().isEmpty()) {
       throw new EnrollBodies.BadBody("evidence missing for evidence_kind " + issued.kind());
     }
-    byte[] binding = EvidenceBinding.binding(issued.nonce(), csr.publicKey().getEncoded());
     try {
-      return evidence.assess(issued, req.evidence().get(), binding, clock.instant());
+      return evidence.assess(issued, req.evidence().get(), csr.publicKey(), clock.instant());
     } catch (AttestationException e) {
       if (e.failure() == AttestationFailure.ATTESTATION_AUTHORITY_NOT_LISTED) {
         return EvidenceChecker.Assessment.degraded(); // no listed authority: enrolled, no trust
@@ -285,19 +271,5 @@ final class Enrollment {
         Optional.of(w),
         preview.request().map(SpendLedger.SpendRequest::retainUntil),
         Optional.empty());
-  }
-
-  static Reason reason(AttestationFailure f) {
-    return switch (f) {
-      case ATTESTATION_MALFORMED -> Reason.ATTESTATION_MALFORMED;
-      case ATTESTATION_OVERSIZE -> Reason.ATTESTATION_OVERSIZE;
-      case ATTESTATION_BAD_SIGNATURE -> Reason.ATTESTATION_BAD_SIGNATURE;
-      case ATTESTATION_UNTRUSTED -> Reason.ATTESTATION_UNTRUSTED;
-      case ATTESTATION_AUTHORITY_NOT_LISTED -> Reason.ATTESTATION_AUTHORITY_NOT_LISTED;
-      case ATTESTATION_NONCE_MISMATCH -> Reason.ATTESTATION_NONCE_MISMATCH;
-      case PCR_MISMATCH -> Reason.PCR_MISMATCH;
-      case ATTESTATION_KEY_UNBOUND -> Reason.ATTESTATION_KEY_UNBOUND;
-      case ATTESTATION_POLICY -> Reason.ATTESTATION_POLICY;
-    };
   }
 }

@@ -2,6 +2,7 @@ package dev.writ.server;
 
 import dev.writ.core.AttestationPolicy;
 import dev.writ.core.Posture;
+import dev.writ.core.Reason;
 import dev.writ.core.TrustRoot;
 import dev.writ.core.json.JsonValue.JsonObject;
 import dev.writ.identity.AttestationException;
@@ -18,6 +19,7 @@ import dev.writ.identity.tdx.TdxPolicy;
 import dev.writ.identity.tdx.TdxQuoteVerifier;
 import dev.writ.identity.tdx.VerifiedTdxQuote;
 import java.io.ByteArrayInputStream;
+import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -46,6 +48,12 @@ final class EvidenceChecker {
     }
   }
 
+  /**
+   * The recorded SEV-SNP chip id (all zeros under a VLEK): with {@link TpmEvidenceCheck#EK_SHA256}
+   * one of the values that name the device (enrollment.md section 3.4).
+   */
+  static final String CHIP_ID = "chip_id";
+
   private final Optional<AttestationPolicy> policy;
   private final TpmEvidenceCheck tpm;
 
@@ -55,13 +63,14 @@ final class EvidenceChecker {
   }
 
   /**
-   * Verifies {@code evidence} of {@code challenge.kind()} bound to {@code binding} (the challenge
-   * nonce and the CSR key, enrollment.md section 3.3).
+   * Verifies {@code evidence} of {@code challenge.kind()} bound to the challenge nonce and the CSR
+   * key {@code csrKey} (enrollment.md section 3.3).
    *
    * @throws AttestationException for evidence that is present and fails
    */
-  Assessment assess(Challenges.Issued challenge, JsonObject evidence, byte[] binding, Instant now)
+  Assessment assess(Challenges.Issued challenge, JsonObject evidence, PublicKey csrKey, Instant now)
       throws AttestationException, EnrollBodies.BadBody {
+    byte[] binding = EvidenceBinding.binding(challenge.nonce(), csrKey.getEncoded());
     QuoteKind kind =
         QuoteKind.fromWire(challenge.kind())
             .orElseThrow(() -> new EnrollBodies.BadBody("no evidence is expected for kind none"));
@@ -88,7 +97,7 @@ final class EvidenceChecker {
     SortedMap<String, String> m = new TreeMap<>();
     m.put("measurement", v.measurementHex());
     m.put("reported_tcb", String.format("%016x", v.reportedTcb().raw()));
-    m.put("chip_id", v.chipIdHex());
+    m.put(CHIP_ID, v.chipIdHex());
     return new Assessment(Posture.ATTESTED, Optional.of(QuoteKind.SEV_SNP), m);
   }
 
@@ -141,5 +150,20 @@ final class EvidenceChecker {
           AttestationFailure.ATTESTATION_MALFORMED, "a certificate in the chain does not parse", e);
     }
     return out;
+  }
+
+  /** The reason code of an attestation failure (writ.md section 11). */
+  static Reason reason(AttestationFailure f) {
+    return switch (f) {
+      case ATTESTATION_MALFORMED -> Reason.ATTESTATION_MALFORMED;
+      case ATTESTATION_OVERSIZE -> Reason.ATTESTATION_OVERSIZE;
+      case ATTESTATION_BAD_SIGNATURE -> Reason.ATTESTATION_BAD_SIGNATURE;
+      case ATTESTATION_UNTRUSTED -> Reason.ATTESTATION_UNTRUSTED;
+      case ATTESTATION_AUTHORITY_NOT_LISTED -> Reason.ATTESTATION_AUTHORITY_NOT_LISTED;
+      case ATTESTATION_NONCE_MISMATCH -> Reason.ATTESTATION_NONCE_MISMATCH;
+      case PCR_MISMATCH -> Reason.PCR_MISMATCH;
+      case ATTESTATION_KEY_UNBOUND -> Reason.ATTESTATION_KEY_UNBOUND;
+      case ATTESTATION_POLICY -> Reason.ATTESTATION_POLICY;
+    };
   }
 }

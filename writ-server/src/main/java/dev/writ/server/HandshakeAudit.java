@@ -3,10 +3,12 @@ package dev.writ.server;
 import dev.writ.core.ContentId;
 import dev.writ.core.Reason;
 import dev.writ.core.SpendLedger;
+import dev.writ.core.SpiffeId;
 import dev.writ.identity.tls.PeerRefusal;
 import dev.writ.identity.tls.Refusal;
 import dev.writ.identity.tls.RefusalListener;
 import dev.writ.state.RatisSpendLedger;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -54,16 +56,23 @@ final class HandshakeAudit implements RefusalListener, AutoCloseable {
       metrics.handshakeRefused("UNAUDITED");
       return;
     }
-    String presented =
-        refusal.claimedId().map(Object::toString).orElse("-")
-            + " "
-            + refusal.serial().map(s -> s.toString(16)).orElse("-");
-    byte[] digest = ContentId.of(presented.getBytes(StandardCharsets.UTF_8)).digest();
+    byte[] digest = presented(refusal.claimedId(), refusal.serial());
     try {
       executor.execute(() -> audit(digest, reason(refusal.code())));
     } catch (RejectedExecutionException e) {
       metrics.handshakeRefused("UNAUDITED");
     }
+  }
+
+  /**
+   * What a refusal of a peer's certificate is audited under (the decision record's {@code
+   * envelope_sha256}, enrollment.md section 3.4): SHA-256 of {@code "<SPIFFE ID> <serial hex>"} in
+   * UTF-8, each {@code -} when unknown, so an operator finds every refusal of one SVID.
+   */
+  static byte[] presented(Optional<SpiffeId> id, Optional<BigInteger> serial) {
+    String s =
+        id.map(Object::toString).orElse("-") + " " + serial.map(n -> n.toString(16)).orElse("-");
+    return ContentId.of(s.getBytes(StandardCharsets.UTF_8)).digest();
   }
 
   private void audit(byte[] digest, Reason reason) {

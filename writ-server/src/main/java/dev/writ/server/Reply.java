@@ -197,6 +197,19 @@ record Reply(int status, JsonValue body, String decision, String reason) {
     return new Reply(OK, new JsonValue.JsonObject(m), "allow", "");
   }
 
+  /**
+   * 200 for {@code POST /v1/svid/renew} (enrollment.md section 3.4): the new SVID, the bundle and
+   * the node's recorded posture; no writ, so no id and no receipt.
+   */
+  static Reply renewed(SpiffeId node, Posture posture, String svidPem, String bundlePem) {
+    Map<String, JsonValue> m = new LinkedHashMap<>();
+    m.put("bundle", new JsonValue.JsonString(bundlePem));
+    m.put("node", new JsonValue.JsonString(node.toString()));
+    m.put("posture", new JsonValue.JsonString(posture.wire()));
+    m.put("svid", new JsonValue.JsonString(svidPem));
+    return new Reply(OK, new JsonValue.JsonObject(m), "allow", "");
+  }
+
   /** The canonical JSON bytes of the body. */
   byte[] bytes() {
     return CanonicalJson.write(body);

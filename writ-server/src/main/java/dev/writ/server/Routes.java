@@ -12,13 +12,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -27,8 +30,10 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The HTTP surface of docs/spec/api.md: {@code POST /v1/writs}, the log ({@code /checkpoint},
  * {@code /tile/...}, {@code /v1/log/key}), {@code /v1/status}, {@code /healthz} and {@code
- * /metrics}. Any other path is 404, another method on a known path 405. Request bodies are bounded
- * before they are read whole, and writs pass the rate and in-flight limits first.
+ * /metrics}, enrollment and SVID renewal (docs/spec/enrollment.md section 3). Any other path is
+ * 404, another method on a known path 405. Request bodies are bounded before they are read whole,
+ * and writs, enrollment and renewal pass the rate and in-flight limits first. The renewal routes
+ * get the client certificate chain of the request's TLS connection (none on the plain listener).
  *
  * <p>Thread-safe: every part it holds is. Blocks a Jetty worker thread while the ledger commits.
  */
@@ -44,6 +49,8 @@ final class Routes extends Handler.Abstract {
   static final String ENROLL_CHALLENGE = "/v1/enroll/challenge";
   static final String ENROLL = "/v1/enroll";
   static final String BUNDLE = "/v1/bundle";
+  static final String SVID_CHALLENGE = "/v1/svid/challenge";
+  static final String SVID_RENEW = "/v1/svid/renew";
 
   /**
    * The largest request body read: an envelope larger than {@link Limits#MAX_ENVELOPE_BYTES} is
@@ -73,11 +80,13 @@ final class Routes extends Handler.Abstract {
   private final Limiter limiter;
   private final Status status;
   private final Enrollment enrollment;
+  private final Renewal renewal;
   private final EnrollAudit enrollAudit;
   private final String bundlePem;
 
   Routes(
       Enrollment enrollment,
+      Renewal renewal,
       EnrollAudit enrollAudit,
       String bundlePem,
       Authority authority,
@@ -87,6 +96,7 @@ final class Routes extends Handler.Abstract {
       Limiter limiter,
       Status status) {
     this.enrollment = enrollment;
+    this.renewal = renewal;
     this.enrollAudit = enrollAudit;
     this.bundlePem = bundlePem;
     this.authority = authority;
@@ -114,7 +124,7 @@ final class Routes extends Handler.Abstract {
         }
         writs(request, response, callback);
       }
-      case ENROLL_OPEN, ENROLL_CHALLENGE, ENROLL -> {
+      case ENROLL_OPEN, ENROLL_CHALLENGE, ENROLL, SVID_CHALLENGE, SVID_RENEW -> {
         if (!HttpMethod.POST.is(method)) {
           return notAllowed(response, callback, "POST");
         }
@@ -211,7 +221,10 @@ final class Routes extends Handler.Abstract {
     return body.length > MAX_BODY_BYTES ? authority.oversize(body) : authority.decide(body);
   }
 
-  /** The enrollment endpoints (docs/spec/enrollment.md section 3), under the same limiter. */
+  /**
+   * The enrollment and renewal endpoints (docs/spec/enrollment.md section 3), under the same
+   * limiter.
+   */
   private void enroll(String path, Request request, Response response, Callback callback)
       throws IOException {
     Reply reply;
@@ -222,25 +235,7 @@ final class Routes extends Handler.Abstract {
       reply = Reply.overloaded();
     } else {
       try {
-        long declared = request.getLength();
-        byte[] body = new byte[0];
-        if (declared <= EnrollBodies.MAX_BYTES) {
-          try (InputStream in = Content.Source.asInputStream(request)) {
-            body = in.readNBytes(EnrollBodies.MAX_BYTES + 1);
-          }
-        }
-        if (declared > EnrollBodies.MAX_BYTES || body.length > EnrollBodies.MAX_BYTES) {
-          reply =
-              enrollAudit.refuse(
-                  body, Optional.empty(), Reason.OVERSIZE, "body over " + EnrollBodies.MAX_BYTES);
-        } else {
-          reply =
-              switch (path) {
-                case ENROLL_OPEN -> enrollment.open(body);
-                case ENROLL_CHALLENGE -> enrollment.challenge(body);
-                default -> enrollment.complete(body);
-              };
-        }
+        reply = enrollOrRenew(path, request);
       } finally {
         limiter.exit();
       }
@@ -249,6 +244,53 @@ final class Routes extends Handler.Abstract {
       response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
     send(response, callback, reply.status(), JSON, reply.bytes());
+  }
+
+  private Reply enrollOrRenew(String path, Request request) throws IOException {
+    long declared = request.getLength();
+    byte[] body = new byte[0];
+    if (declared <= EnrollBodies.MAX_BYTES) {
+      try (InputStream in = Content.Source.asInputStream(request)) {
+        body = in.readNBytes(EnrollBodies.MAX_BYTES + 1);
+      }
+    }
+    boolean oversize = declared > EnrollBodies.MAX_BYTES || body.length > EnrollBodies.MAX_BYTES;
+    return switch (path) {
+      case SVID_CHALLENGE, SVID_RENEW -> {
+        List<X509Certificate> peer = peerChain(request);
+        if (oversize) {
+          yield renewal.oversize(peer, EnrollBodies.MAX_BYTES);
+        }
+        yield path.equals(SVID_CHALLENGE)
+            ? renewal.challenge(peer, body)
+            : renewal.renew(peer, body);
+      }
+      default -> {
+        if (oversize) {
+          yield enrollAudit.refuse(
+              body, Optional.empty(), Reason.OVERSIZE, "body over " + EnrollBodies.MAX_BYTES);
+        }
+        yield switch (path) {
+          case ENROLL_OPEN -> enrollment.open(body);
+          case ENROLL_CHALLENGE -> enrollment.challenge(body);
+          default -> enrollment.complete(body);
+        };
+      }
+    };
+  }
+
+  /**
+   * The certificate chain the client presented in this request's TLS handshake, leaf first; empty
+   * without TLS or without a client certificate. Jetty's {@code SecureRequestCustomizer} (installed
+   * by {@link ServerTls}) exposes the session's data as a request attribute.
+   */
+  static List<X509Certificate> peerChain(Request request) {
+    if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE)
+            instanceof EndPoint.SslSessionData ssl
+        && ssl.peerCertificates() != null) {
+      return List.of(ssl.peerCertificates());
+    }
+    return List.of();
   }
 
   private static boolean notAllowed(Response response, Callback callback, String allow) {

@@ -30,6 +30,7 @@ final class ServerMetrics {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter authorizations;
   private final Counter enrollments;
+  private final Counter renewals;
   private final Counter handshakeRefusals;
   private final Histogram commit;
   private final OpenMetricsTextFormatWriter writer = OpenMetricsTextFormatWriter.create();
@@ -45,6 +46,12 @@ final class ServerMetrics {
         Counter.builder()
             .name("writ_enrollments")
             .help("Answers to POST /v1/enroll by decision and reason")
+            .labelNames("decision", "reason")
+            .register(registry);
+    renewals =
+        Counter.builder()
+            .name("writ_renewals")
+            .help("Renewals and refused renewal requests (/v1/svid/...) by decision and reason")
             .labelNames("decision", "reason")
             .register(registry);
     handshakeRefusals =
@@ -73,6 +80,10 @@ final class ServerMetrics {
 
   void enrollment(Reply reply) {
     enrollments.labelValues(reply.decision(), reply.reason()).inc();
+  }
+
+  void renewal(Reply reply) {
+    renewals.labelValues(reply.decision(), reply.reason()).inc();
   }
 
   void handshakeRefused(String code) {

@@ -17,6 +17,10 @@ import dev.writ.identity.tpm.TpmAttestation;
 import dev.writ.identity.tpm.TpmEvidence;
 import dev.writ.identity.tpm.TpmPolicy;
 import dev.writ.identity.tpm.TpmQuoteVerifier;
+import dev.writ.state.NodeRegistration;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -29,15 +33,25 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * TPM 2.0 evidence at enrollment (docs/spec/enrollment.md section 3.3, attestation-tpm.md): the
- * evidence JSON read strictly, the root's TPM authorities (hardware and software) and required PCR
- * values, and the credential the challenge step made.
+ * TPM 2.0 evidence at enrollment and renewal (docs/spec/enrollment.md sections 3.3 and 3.4,
+ * attestation-tpm.md): the evidence JSON read strictly, the root's TPM authorities (hardware and
+ * software) and required PCR values, and the credential the challenge step made. The recorded
+ * values are the quoted PCRs and {@link #EK_SHA256}, the TPM's identity that renewal compares.
  *
  * <p>Thread-safe: immutable.
  */
 final class TpmEvidenceCheck {
   private static final Set<String> MEMBERS =
       Set.of("ek_chain", "ak_public", "quote", "signature", "pcrs", "activated_secret");
+
+  /**
+   * The recorded value naming the TPM: SHA-256 of the EK certificate's SubjectPublicKeyInfo DER,
+   * lowercase hex (enrollment.md section 3.4).
+   */
+  static final String EK_SHA256 = "ek_sha256";
+
+  /** Quoted PCR values the registry can record next to {@link #EK_SHA256}. */
+  static final int MAX_RECORDED_PCRS = NodeRegistration.MAX_VALUES - 1;
 
   private final Optional<AttestationPolicy> policy;
 
@@ -78,12 +92,30 @@ final class TpmEvidenceCheck {
     TpmAttestation a =
         TpmQuoteVerifier.verify(
             e, qualifyingData, expected, new TpmPolicy(authorities, PcrValues.of(required)), now);
+    if (a.pcrs().size() > MAX_RECORDED_PCRS) {
+      throw new AttestationException(
+          AttestationFailure.ATTESTATION_OVERSIZE,
+          "the quote covers "
+              + a.pcrs().size()
+              + " PCRs, the registry records "
+              + MAX_RECORDED_PCRS);
+    }
     SortedMap<String, String> measured = new TreeMap<>();
     a.pcrs().forEach((id, hex) -> measured.put(id.toString(), hex));
+    measured.put(EK_SHA256, ekSha256(e.ekChain().getFirst()));
     return new EvidenceChecker.Assessment(
         a.software() ? Posture.ATTESTED_SOFTWARE : Posture.ATTESTED,
         Optional.of(QuoteKind.TPM2),
         measured);
+  }
+
+  static String ekSha256(X509Certificate ek) {
+    try {
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(ek.getPublicKey().getEncoded()));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
   }
 
   /** {@code pcrs}: strings {@code bank:index:hex} (enrollment.md section 3.3). */

@@ -76,7 +76,7 @@ public final class WritServer implements AutoCloseable {
     this.vkey = vkey;
   }
 
-  /** How long an SVID issued at enrollment is valid (DESIGN.md section 5). */
+  /** How long an SVID issued at enrollment or renewal is valid (DESIGN.md section 5). */
   static final Duration SVID_TTL = Duration.ofHours(1);
 
   /** The trust bundle's file name in the CA directory, for agents and clients to pin. */
@@ -182,13 +182,26 @@ public final class WritServer implements AutoCloseable {
     HandshakeAudit handshakes = new HandshakeAudit(ledger, metrics);
     EnrollAudit enrollAudit =
         new EnrollAudit(ledger, new ReceiptIssuer(log, checkpoints, LEDGER_TIMEOUT), metrics);
+    Challenges challenges = new Challenges(config.clock(), random);
+    NodePeerCheck peerCheck = new NodePeerCheck(cluster.registry(), config.clock());
     Enrollment enrollment =
         new Enrollment(
             config.root(),
             cluster.registry(),
             new NodeRegistryClient(ledger),
             enrollAudit,
-            new Challenges(config.clock(), random),
+            challenges,
+            ca,
+            SVID_TTL,
+            config.clock());
+    Renewal renewal =
+        new Renewal(
+            new NodeAuth(ca::bundle, peerCheck, config.clock()),
+            cluster.registry(),
+            new NodeRegistryClient(ledger),
+            enrollAudit,
+            challenges,
+            new EvidenceChecker(config.root()),
             ca,
             SVID_TTL,
             config.clock());
@@ -198,12 +211,7 @@ public final class WritServer implements AutoCloseable {
     connector.setPort(config.listenPort());
     connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
     http.addConnector(connector);
-    ServerConnector tlsConnector =
-        tls.connector(
-            http,
-            new NodePeerCheck(cluster.registry(), config.clock()),
-            handshakes,
-            config.clock());
+    ServerConnector tlsConnector = tls.connector(http, peerCheck, handshakes, config.clock());
     tlsConnector.setHost(config.listenHost());
     tlsConnector.setPort(config.tlsPort());
     tlsConnector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
@@ -211,6 +219,7 @@ public final class WritServer implements AutoCloseable {
     http.setHandler(
         new Routes(
             enrollment,
+            renewal,
             enrollAudit,
             ca.bundle().format(),
             authority,

@@ -39,9 +39,9 @@ class EnrollBodiesTest {
             b(
                 "{\"ak_public\":\"AQI=\",\"ek_chain\":[\"AwQ=\"],\"envelope\":\"e30=\","
                     + "\"evidence_kind\":\"tpm2\",\"node\":\"n1\"}"));
-    assertThat(c.kind()).isEqualTo("tpm2");
-    assertThat(c.ekChain()).hasSize(1);
-    assertThat(c.akPublic()).isPresent();
+    assertThat(c.evidence().kind()).isEqualTo("tpm2");
+    assertThat(c.evidence().ekChain()).hasSize(1);
+    assertThat(c.evidence().akPublic()).isPresent();
     assertThatThrownBy(
             () ->
                 EnrollBodies.challenge(
@@ -88,5 +88,55 @@ class EnrollBodiesTest {
                             + "\"envelope\":\"e30=\",\"node\":\"n1\"}")))
         .isInstanceOf(EnrollBodies.BadBody.class)
         .hasMessageContaining("advisory");
+  }
+
+  @Test
+  void renewChallenge_tpm2WithItsMembers_parses() throws Exception {
+    EnrollBodies.EvidenceRequest r =
+        EnrollBodies.renewChallenge(
+            b("{\"ak_public\":\"AA==\",\"ek_chain\":[\"AA==\"],\"evidence_kind\":\"tpm2\"}"));
+
+    assertThat(r.kind()).isEqualTo("tpm2");
+    assertThat(r.ekChain()).hasSize(1);
+    assertThat(r.akPublic()).isPresent();
+  }
+
+  @Test
+  void renewChallenge_nodeMemberOrMissingTpmMembers_refused() {
+    assertThatThrownBy(
+            () -> EnrollBodies.renewChallenge(b("{\"evidence_kind\":\"none\",\"node\":\"n2\"}")))
+        .isInstanceOf(EnrollBodies.BadBody.class)
+        .hasMessageContaining("unknown member node");
+    assertThatThrownBy(() -> EnrollBodies.renewChallenge(b("{\"evidence_kind\":\"tpm2\"}")))
+        .isInstanceOf(EnrollBodies.BadBody.class)
+        .hasMessageContaining("ek_chain");
+  }
+
+  @Test
+  void renew_withoutEvidence_parsesWithNoEvidence() throws Exception {
+    EnrollBodies.Renew r = EnrollBodies.renew(b("{\"challenge\":\"AA==\",\"csr\":\"AA==\"}"));
+
+    assertThat(r.evidence()).isEmpty();
+    assertThat(r.challenge()).containsExactly(0);
+  }
+
+  @Test
+  void renew_nodeOrEnvelopeMember_refused() {
+    assertThatThrownBy(
+            () ->
+                EnrollBodies.renew(b("{\"challenge\":\"AA==\",\"csr\":\"AA==\",\"node\":\"n2\"}")))
+        .isInstanceOf(EnrollBodies.BadBody.class)
+        .hasMessageContaining("unknown member node");
+    assertThatThrownBy(
+            () ->
+                EnrollBodies.renew(
+                    b("{\"challenge\":\"AA==\",\"csr\":\"AA==\",\"envelope\":\"e30=\"}")))
+        .isInstanceOf(EnrollBodies.BadBody.class)
+        .hasMessageContaining("unknown member envelope");
+    assertThatThrownBy(
+            () ->
+                EnrollBodies.renew(b("{\"challenge\":\"AA==\",\"csr\":\"AA==\",\"evidence\":[]}")))
+        .isInstanceOf(EnrollBodies.BadBody.class)
+        .hasMessageContaining("evidence must be an object");
   }
 }

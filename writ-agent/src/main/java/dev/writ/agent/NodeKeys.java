@@ -1,0 +1,48 @@
+package dev.writ.agent;
+
+import dev.writ.identity.svid.NodeKey;
+import dev.writ.identity.svid.SvidCredentials;
+import dev.writ.identity.svid.SvidException;
+import dev.writ.identity.svid.SvidPem;
+import dev.writ.identity.svid.SvidValidator;
+import dev.writ.identity.svid.TrustBundle;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+
+/**
+ * The node's own SVID key (docs/spec/enrollment.md section 1): a fresh P-256 key per enrollment or
+ * renewal that never leaves the agent, its CSR, and the issued SVID validated and joined to it.
+ *
+ * <p>Thread-safe: stateless.
+ */
+final class NodeKeys {
+  private NodeKeys() {}
+
+  static NodeKey generate(SecureRandom random) {
+    return NodeKey.generate(random);
+  }
+
+  /** A PKCS#10 request for {@code keys}; the server ignores the subject and certifies the key. */
+  static byte[] csr(NodeKey keys, String name) {
+    return keys.csr(name);
+  }
+
+  /**
+   * The server's {@code svid} PEM validated against {@code bundle} at {@code now} and paired with
+   * the private key it must certify.
+   */
+  static SvidCredentials credentials(String svidPem, NodeKey keys, TrustBundle bundle, Instant now)
+      throws EnrollException {
+    try {
+      SvidPem.Parsed parsed =
+          SvidPem.parse(
+              svidPem.getBytes(StandardCharsets.US_ASCII),
+              PemKeys.pkcs8(keys.privateKey()).getBytes(StandardCharsets.US_ASCII));
+      return SvidCredentials.of(
+          SvidValidator.validate(parsed.chain(), bundle, now), parsed.privateKey());
+    } catch (SvidException e) {
+      throw new EnrollException("the server's SVID does not validate: " + e.getMessage(), e);
+    }
+  }
+}
