@@ -46,7 +46,9 @@ final class QuickstartServer implements AutoCloseable {
             "--root",
             root.toString(),
             "--listen",
-            "127.0.0.1:0");
+            "127.0.0.1:0",
+            "--tls-port",
+            "0");
     Process p;
     try {
       p = new ProcessBuilder(cmd).redirectError(dir.resolve("server.log").toFile()).start();
@@ -65,7 +67,7 @@ final class QuickstartServer implements AutoCloseable {
           break;
         }
         seen.add(line);
-        if (line.startsWith("listening ")) {
+        if (line.startsWith("listening http://")) {
           url = line.substring("listening ".length());
         } else if (line.startsWith("log key ")) {
           key = line.substring("log key ".length());

@@ -87,6 +87,7 @@ final class PeerGroup implements AutoCloseable {
     List<String> a = new ArrayList<>();
     a.addAll(List.of("--data", dataDir.toString(), "--root", root.toString()));
     a.addAll(List.of("--listen", "127.0.0.1:" + httpPorts.get(id)));
+    a.addAll(List.of("--tls-port", "0"));
     a.addAll(List.of("--log-key", logKey.toString()));
     if (!raftPorts.isEmpty()) {
       List<String> peers = new ArrayList<>();

@@ -123,7 +123,7 @@ final class ServerProcess implements AutoCloseable {
     String vkey = null;
     String peer = null;
     for (String line : lines(out)) {
-      if (line.startsWith("listening ")) {
+      if (line.startsWith("listening http://")) {
         base = line.substring("listening ".length()).strip();
       } else if (line.startsWith("log key ")) {
         vkey = line.substring("log key ".length()).strip();
