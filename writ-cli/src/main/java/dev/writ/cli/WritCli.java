@@ -33,6 +33,8 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       ServerCommand.class,
       SubmitCommand.class,
+      EnrollCommands.class,
+      AgentCommands.class,
       AuditCommands.class,
       SpecCommands.class,
       CommandLine.HelpCommand.class

@@ -145,6 +145,23 @@ final class ServerProcess implements AutoCloseable {
     return ready;
   }
 
+  /**
+   * What the server printed after {@code prefix} on the first such line of its stdout (e.g. {@code
+   * "listening https://"}, {@code "bundle "}); only after {@link #awaitReady} returned, since the
+   * server prints every line before it is ready.
+   *
+   * @throws IllegalStateException if no line starts with {@code prefix}
+   */
+  String printed(String prefix) throws IOException {
+    ready();
+    for (String line : lines(out)) {
+      if (line.startsWith(prefix)) {
+        return line.substring(prefix.length()).strip();
+      }
+    }
+    throw new IllegalStateException(name + " printed no line starting with \"" + prefix + "\"");
+  }
+
   String name() {
     return name;
   }

@@ -1,0 +1,324 @@
+package dev.writ.cli;
+
+import dev.writ.agent.EnrollException;
+import dev.writ.agent.Enroller;
+import dev.writ.agent.TpmDevice;
+import dev.writ.core.Limits;
+import dev.writ.core.Posture;
+import dev.writ.core.SpiffeId;
+import dev.writ.identity.svid.SvidException;
+import dev.writ.identity.svid.SvidPem;
+import dev.writ.identity.svid.SvidValidator;
+import dev.writ.identity.svid.TrustBundle;
+import dev.writ.identity.svid.X509Svid;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "agent",
+    mixinStandardHelpOptions = true,
+    description = {
+      "The node agent's commands, run on the host itself. The agent holds its own",
+      "key, never an operator key. 'enroll' joins the fleet with a signed enroll",
+      "writ (docs/spec/enrollment.md)."
+    },
+    subcommands = {AgentCommands.Enroll.class})
+final class AgentCommands implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(
+      name = "enroll",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Enroll this host (enrollment.md 3.2, 3.3): generate a P-256 key, ask the",
+        "server for a challenge with the writ, answer with TPM evidence bound to the",
+        "challenge and the key (or none), and keep the X.509-SVID it issues.",
+        "Talks only to --server over TLS 1.3, trusting only --bundle and the",
+        "server's SPIFFE ID; opens no listener.",
+        "Without --tpm the node enrolls degraded: no replicas, no execution.",
+        "Writes DIR/svid.pem (certificates and key, mode 0600), DIR/bundle.pem and",
+        "DIR/receipt.json (the receipt of the audited allow).",
+        "Exit status: 0 enrolled, 1 refused by the server (its reason code is",
+        "printed), 2 usage error, unreachable server or a local failure (TPM,",
+        "files), 3 not decided (rate limited, overloaded, ledger unavailable:",
+        "retry later)."
+      })
+  static final class Enroll implements Callable<Integer> {
+    /** Server reason codes that mean "not decided, retry" (api.md), not a refusal. */
+    private static final Set<String> UNDECIDED =
+        Set.of("RATE_LIMITED", "OVERLOADED", "LEDGER_UNAVAILABLE");
+
+    /** An EK chain is 1 to 5 certificates (attestation-tpm.md, check 3): at most 4 issuers. */
+    static final int MAX_EK_ISSUERS = 4;
+
+    /** enrollment.md section 5.2. */
+    private static final Set<String> ADVISORY = Set.of("mac", "serial", "gpu_uuid");
+
+    private static final Pattern ADVISORY_VALUE = Pattern.compile("[\\x20-\\x7e]{0,128}");
+
+    private final WritCli.Env env;
+
+    @Option(
+        names = "--server",
+        required = true,
+        paramLabel = "URL",
+        description = "The server's TLS listener, https://HOST:PORT.")
+    String server;
+
+    @Option(
+        names = "--bundle",
+        required = true,
+        paramLabel = "FILE",
+        description = "The trust bundle (the server's CA certificates, PEM), given with the writ.")
+    Path bundle;
+
+    @Option(
+        names = "--writ",
+        required = true,
+        paramLabel = "FILE",
+        description = "The signed and approved enroll writ.")
+    Path writ;
+
+    @Option(
+        names = "--name",
+        required = true,
+        paramLabel = "NAME",
+        description = "This host's node name, as the writ was opened for.")
+    String name;
+
+    @Option(
+        names = "--data",
+        required = true,
+        paramLabel = "DIR",
+        description = "Where the agent keeps its SVID, bundle and receipt (created mode 0700).")
+    Path data;
+
+    @Option(
+        names = "--tpm",
+        paramLabel = "TCTI",
+        description =
+            "The TPM 2.0 to attest with, as tpm2-tools reach it: device:/dev/tpmrm0 or"
+                + " swtpm:host=127.0.0.1,port=2321. Needs --ek-ca.")
+    String tpm;
+
+    @Option(
+        names = "--ek-ca",
+        paramLabel = "FILE",
+        description =
+            "PEM certificates that issued the TPM's EK certificate, issuer first, up to its root"
+                + " (from the TPM vendor, or swtpm's local CA).")
+    Path ekCa;
+
+    @Option(
+        names = "--advisory",
+        paramLabel = "KEY=VALUE",
+        split = ",",
+        description =
+            "Facts stored as reported and never trusted: mac, serial, gpu_uuid (enrollment.md"
+                + " 5.2), e.g. --advisory mac=02:00:00:00:00:01,serial=ABC123.")
+    Map<String, String> advisory = new LinkedHashMap<>();
+
+    Enroll(WritCli.Env env) {
+      this.env = env;
+    }
+
+    @Override
+    public Integer call() throws CliException {
+      EnrollCommands.checkName(name, "--name");
+      SortedMap<String, String> facts = advisory();
+      if ((tpm == null) != (ekCa == null)) {
+        throw new CliException(
+            tpm == null ? "--ek-ca is for --tpm; give both or neither" : "--tpm needs --ek-ca");
+      }
+      ServerTrust trust = ServerTrust.of(server, bundle);
+      byte[] envelope = Files2.read(writ);
+      if (envelope.length > Limits.MAX_ENVELOPE_BYTES) {
+        throw new CliException(
+            writ
+                + " is "
+                + envelope.length
+                + " bytes; a writ is at most "
+                + Limits.MAX_ENVELOPE_BYTES);
+      }
+      Optional<TpmDevice> device = device();
+      Enroller.Enrolled enrolled;
+      try {
+        enrolled =
+            new Enroller(env.clock(), env.random())
+                .enroll(
+                    new Enroller.Request(
+                        trust.server(), trust.bundle(), name, envelope, device, facts));
+      } catch (EnrollException e) {
+        if (e.reason().isEmpty()) {
+          throw new CliException(e.getMessage(), e);
+        }
+        if (UNDECIDED.contains(e.reason().get())) {
+          env.err()
+              .println("writ: the server did not decide (" + e.reason().get() + "); retry later");
+          return SubmitCommand.NOT_DECIDED;
+        }
+        env.err().println("writ: enrollment of " + name + " " + e.getMessage());
+        return WritCli.DENIED;
+      }
+      Posture posture = check(enrolled, trust.nodeId(name));
+      TrustBundle issued = issuedBundle(enrolled, trust.bundle());
+      write(enrolled, issued);
+      report(enrolled, posture);
+      return WritCli.OK;
+    }
+
+    private SortedMap<String, String> advisory() throws CliException {
+      SortedMap<String, String> out = new TreeMap<>();
+      for (Map.Entry<String, String> e : advisory.entrySet()) {
+        if (!ADVISORY.contains(e.getKey())) {
+          throw new CliException(
+              "--advisory knows mac, serial and gpu_uuid, not \"" + e.getKey() + "\"");
+        }
+        if (!ADVISORY_VALUE.matcher(e.getValue()).matches()) {
+          throw new CliException(
+              "--advisory " + e.getKey() + " must be at most 128 printable ASCII characters");
+        }
+        out.put(e.getKey(), e.getValue());
+      }
+      return out;
+    }
+
+    private Optional<TpmDevice> device() throws CliException {
+      if (tpm == null) {
+        return Optional.empty();
+      }
+      List<X509Certificate> issuers = certificates(ekCa);
+      try {
+        return Optional.of(TpmDevice.open(tpm, data.resolve("tpm"), issuers));
+      } catch (IOException e) {
+        throw new CliException("cannot prepare the TPM's working directory: " + e.getMessage(), e);
+      }
+    }
+
+    static List<X509Certificate> certificates(Path file) throws CliException {
+      Collection<? extends Certificate> parsed;
+      try {
+        parsed =
+            CertificateFactory.getInstance("X.509")
+                .generateCertificates(new ByteArrayInputStream(Files2.read(file)));
+      } catch (CertificateException e) {
+        throw new CliException(file + " is not PEM certificates: " + e.getMessage(), e);
+      }
+      List<X509Certificate> out = new ArrayList<>();
+      for (Certificate c : parsed) {
+        if (!(c instanceof X509Certificate x)) {
+          throw new CliException(file + " holds a certificate that is not X.509");
+        }
+        out.add(x);
+      }
+      if (out.isEmpty() || out.size() > MAX_EK_ISSUERS) {
+        throw new CliException(
+            file + " must hold 1 to " + MAX_EK_ISSUERS + " certificates, has " + out.size());
+      }
+      return out;
+    }
+
+    /** The SVID is this node's, and the posture one the spec names; otherwise nothing is kept. */
+    private static Posture check(Enroller.Enrolled e, SpiffeId expected) throws CliException {
+      if (!e.id().equals(expected)) {
+        throw new CliException(
+            "the server issued an SVID for " + e.id() + ", not for " + expected + "; not kept");
+      }
+      return Posture.fromWire(e.posture())
+          .orElseThrow(
+              () -> new CliException("the server answered an unknown posture: " + e.posture()));
+    }
+
+    /** The bundle the server returned: same trust domain, and it validates the new SVID. */
+    private TrustBundle issuedBundle(Enroller.Enrolled e, TrustBundle given) throws CliException {
+      try {
+        TrustBundle b =
+            TrustBundle.parse(
+                given.trustDomain(), e.bundlePem().getBytes(StandardCharsets.US_ASCII));
+        SvidValidator.validate(e.credentials().svid().chain(), b, env.clock().instant());
+        return b;
+      } catch (SvidException ex) {
+        throw new CliException("the server's bundle does not hold: " + ex.getMessage(), ex);
+      }
+    }
+
+    /** receipt and bundle first, the SVID file last: its presence means the set is complete. */
+    private void write(Enroller.Enrolled e, TrustBundle issued) throws CliException {
+      try {
+        if (!Files.isDirectory(data)) {
+          if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.createDirectories(
+                data,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+          } else {
+            Files.createDirectories(data);
+          }
+        }
+      } catch (IOException ex) {
+        throw new CliException("cannot create " + data + ": " + ex.getMessage(), ex);
+      }
+      Files2.writeString(data.resolve("receipt.json"), e.receipt() + "\n");
+      Files2.writeString(data.resolve("bundle.pem"), issued.format());
+      Path svid = data.resolve("svid.pem");
+      try {
+        SvidPem.write(svid, e.credentials());
+      } catch (IOException ex) {
+        throw new CliException("cannot write " + svid + ": " + ex.getMessage(), ex);
+      }
+    }
+
+    private void report(Enroller.Enrolled e, Posture posture) {
+      X509Svid svid = e.credentials().svid();
+      env.out().println("enrolled " + e.id());
+      env.out().println("posture " + posture.wire());
+      env.out()
+          .println("svid serial " + svid.serial().toString(16) + " expires " + svid.notAfter());
+      env.out()
+          .println(
+              "wrote "
+                  + data.resolve("svid.pem")
+                  + " (certificates and key, mode 0600), "
+                  + data.resolve("bundle.pem")
+                  + ", "
+                  + data.resolve("receipt.json"));
+      switch (posture) {
+        case ATTESTED, ATTESTED_SOFTWARE -> {}
+        case DEGRADED ->
+            env.out()
+                .println(
+                    tpm == null
+                        ? "degraded: enrolled without hardware evidence (no --tpm); this node"
+                            + " holds no replicas and executes nothing until it enrolls with a TPM"
+                        : "degraded: the root's attestation policy lists no authority the TPM's"
+                            + " EK chain reaches; this node holds no replicas and executes nothing");
+      }
+    }
+  }
+}
