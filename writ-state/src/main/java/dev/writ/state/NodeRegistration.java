@@ -15,8 +15,8 @@ import java.util.TreeMap;
  *
  * @param kind the evidence kind's wire name ({@code tpm2}, {@code sev-snp}, {@code tdx}); absent
  *     when no evidence was presented
- * @param measurements measured values by name (e.g. {@code sha256:16} or {@code measurement}),
- *     lowercase hex
+ * @param measurements measured values by name (e.g. {@code sha256:16}, or the name of a SEV-SNP
+ *     launch measurement), lowercase hex
  * @param serial the SVID serial number, lowercase hex without leading zeros
  * @param notAfter the SVID's expiry, Unix seconds
  */
