@@ -176,7 +176,8 @@ final class BenchFleet {
     return new Signed(List.of(envelopes), List.of(ids));
   }
 
-  private static Policy policy() {
+  /** The bench policy: no dual control, a ticket for {@code deploy}, 15-minute max TTLs. */
+  static Policy policy() {
     Map<Capability, Duration> maxTtl = new EnumMap<>(Capability.class);
     for (Capability c : Capability.values()) {
       maxTtl.put(c, MAX_TTL);
@@ -190,7 +191,8 @@ final class BenchFleet {
         false);
   }
 
-  private static void trust(Map<KeyId, RootContents.TrustedKey> keys, SoftwareKey key)
+  /** Lists {@code key} in {@code keys} with no hybrid partner and no label. */
+  static void trust(Map<KeyId, RootContents.TrustedKey> keys, SoftwareKey key)
       throws WritDeniedException {
     keys.put(
         key.keyId(),
@@ -200,7 +202,8 @@ final class BenchFleet {
             Optional.empty()));
   }
 
-  private static RootContents.RoleKeys only(SoftwareKey key) {
+  /** The role held by {@code key} alone, threshold 1. */
+  static RootContents.RoleKeys only(SoftwareKey key) {
     return new RootContents.RoleKeys(new TreeSet<>(Set.of(key.keyId())), 1);
   }
 }
