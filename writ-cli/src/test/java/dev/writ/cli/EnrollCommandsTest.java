@@ -40,7 +40,7 @@ class EnrollCommandsTest {
   private static final String ID = "0123456789abcdef0123456789abcdef";
 
   /** The server certificate is issued at the real time; the CLI checks it at this clock. */
-  private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+  private final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
   @TempDir Path dir;
 
