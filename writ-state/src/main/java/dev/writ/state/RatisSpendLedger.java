@@ -135,23 +135,47 @@ public final class RatisSpendLedger implements SpendLedger, AutoCloseable {
   /** Submits raw command bytes and returns the reply bytes once committed and applied. */
   byte[] submit(byte[] command) throws SpendLedgerException {
     Message message = Message.valueOf(ByteString.copyFrom(command));
+    long deadline = System.nanoTime() + timeout.toNanos();
     Optional<RaftServer.Division> leader = localLeader();
-    if (leader.isPresent()) {
+    while (leader.isEmpty() && alone() && System.nanoTime() < deadline) {
+      // a single peer is the only possible leader: wait for its election (just after start)
+      // instead of handing the request to the client, which would bounce off this peer
+      pause(LEADER_READY_POLL);
+      leader = localLeader();
+    }
+    while (leader.isPresent()) {
       CompletableFuture<RaftClientReply> pending;
       try {
         pending = local.orElseThrow().submitClientRequestAsync(localRequest(leader.get(), message));
       } catch (IOException e) {
-        pending = null; // the local peer could not take it: the client path reports or retries
+        break; // the local peer could not take it: the client path reports or retries
       }
-      if (pending != null) {
-        RaftClientReply reply = await(pending);
-        if (!notAppended(reply)) {
-          return content(reply);
-        }
+      RaftClientReply reply = await(pending);
+      if (!notAppended(reply)) {
+        return content(reply);
       }
-      // leadership moved before the entry was appended: go through the client, which finds it
+      if (!(reply.getException() instanceof LeaderNotReadyException)
+          || System.nanoTime() > deadline) {
+        break; // leadership moved before the entry was appended: the client path finds it
+      }
+      // elected but its first entry of the term is not committed yet (just after start): wait
+      // here instead of handing the request to the client, which would bounce off this peer
+      pause(LEADER_READY_POLL);
+      leader = localLeader();
     }
     return content(await(client.async().send(message)));
+  }
+
+  /** Whether the peer in this process is the whole group (the embedded default). */
+  private boolean alone() {
+    if (local.isEmpty()) {
+      return false;
+    }
+    try {
+      return local.get().getDivision(StateCluster.GROUP_ID).getGroup().getPeers().size() == 1;
+    } catch (IOException e) {
+      return false; // not started or closed: the client path reports what is wrong
+    }
   }
 
   private Optional<RaftServer.Division> localLeader() {
@@ -209,6 +233,18 @@ public final class RatisSpendLedger implements SpendLedger, AutoCloseable {
   /** The proposer's time for a command, Unix seconds. */
   long nowSeconds() {
     return clock.instant().getEpochSecond();
+  }
+
+  /** How often a request retries a local leader that is elected but not yet ready. */
+  static final Duration LEADER_READY_POLL = Duration.ofMillis(20);
+
+  private static void pause(Duration d) throws SpendLedgerException {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SpendLedgerException("interrupted while waiting for the leader", e);
+    }
   }
 
   /** Retain at least until {@code t}: round a fractional second up. */
