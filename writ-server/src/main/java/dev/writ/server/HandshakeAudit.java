@@ -105,5 +105,17 @@ final class HandshakeAudit implements RefusalListener, AutoCloseable {
   @Override
   public void close() {
     executor.shutdown();
+    try {
+      // queued audits finish while the ledger is still open (the server closes it next)
+      if (!executor.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
+
+  /** How long close waits for queued audits. */
+  static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(5);
 }

@@ -18,6 +18,7 @@ import dev.writ.core.WritId;
 import dev.writ.core.WritPayload;
 import dev.writ.core.json.JsonValue;
 import dev.writ.identity.Fingerprint;
+import dev.writ.identity.svid.NodeKey;
 import dev.writ.identity.svid.SvidCredentials;
 import dev.writ.identity.svid.TrustBundle;
 import dev.writ.identity.svid.TrustDomain;
@@ -25,6 +26,7 @@ import dev.writ.identity.tls.MtlsContexts;
 import dev.writ.identity.tls.RefusalListener;
 import dev.writ.identity.tls.SvidClientTrustManager;
 import dev.writ.identity.tls.SvidKeyManager;
+import dev.writ.identity.tpm.AttestationKeyType;
 import dev.writ.identity.tpm.PcrId;
 import dev.writ.identity.tpm.SwtpmProcess;
 import dev.writ.identity.tpm.Tpm2Tools;
@@ -271,6 +273,107 @@ class EnrollmentTest {
     assertThat(answer.members().get("reason"))
         .isEqualTo(new JsonValue.JsonString("ATTESTATION_MALFORMED"));
     assertThat(answer.members()).containsKeys("receipt", "detail");
+  }
+
+  @Test
+  void complete_truncatedQuote_deniesWithAttestationMalformedAuditedAndWritUnspent()
+      throws Exception {
+    byte[] writ = openAndSign("web-1", TestFleet.ALICE, TestFleet.BOB);
+    Tpm2Tools tools =
+        new Tpm2Tools(swtpm.tcti(), Files.createDirectories(dir.resolve("raw-tpm")), TPM_TIMEOUT);
+    tools.endorsementKey();
+    String ek = b64(tools.endorsementCertificate().getEncoded());
+    String ak = b64(tools.attestationKey(Tpm2Tools.DEFAULT_AK_HANDLE, AttestationKeyType.ECC_P256));
+    JsonValue.JsonObject challenge =
+        post(
+            "/v1/enroll/challenge",
+            "{\"ak_public\":\""
+                + ak
+                + "\",\"ek_chain\":[\""
+                + ek
+                + "\"],\"envelope\":\""
+                + b64(writ)
+                + "\",\"evidence_kind\":\"tpm2\",\"node\":\"web-1\"}",
+            200);
+    String nonce = ((JsonValue.JsonString) challenge.members().get("challenge")).value();
+    String csr = b64(NodeKey.generate(new SecureRandom()).csr("web-1"));
+    String body =
+        "{\"challenge\":\""
+            + nonce
+            + "\",\"csr\":\""
+            + csr
+            + "\",\"envelope\":\""
+            + b64(writ)
+            + "\",\"evidence\":{\"activated_secret\":\"AAAA\",\"ak_public\":\""
+            + ak
+            + "\",\"ek_chain\":[\""
+            + ek
+            + "\"],\"pcrs\":[],\"quote\":\"/1RDRw==\",\"signature\":\"AAAA\"},"
+            + "\"node\":\"web-1\"}";
+
+    JsonValue.JsonObject answer = post("/v1/enroll", body, 400);
+
+    assertThat(answer.members().get("reason"))
+        .isEqualTo(new JsonValue.JsonString("ATTESTATION_MALFORMED"));
+    assertThat(answer.members()).containsKeys("receipt", "detail");
+    assertThat(((JsonValue.JsonString) answer.members().get("detail")).value())
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
+    // refused before the spend: the writ still enrolls
+    assertThat(enroll("web-1", writ, Optional.empty()).posture()).isEqualTo("degraded");
+  }
+
+  @Test
+  void challenge_ekChainNotACertificate_deniesWithAttestationMalformed() throws Exception {
+    byte[] writ = openAndSign("web-1", TestFleet.ALICE, TestFleet.BOB);
+    String body =
+        "{\"ak_public\":\"AAEC\",\"ek_chain\":[\""
+            + b64("not a certificate".getBytes(UTF_8))
+            + "\"],\"envelope\":\""
+            + b64(writ)
+            + "\",\"evidence_kind\":\"tpm2\",\"node\":\"web-1\"}";
+
+    JsonValue.JsonObject answer = post("/v1/enroll/challenge", body, 400);
+
+    assertThat(answer.members().get("reason"))
+        .isEqualTo(new JsonValue.JsonString("ATTESTATION_MALFORMED"));
+    assertThat(answer.members()).containsKey("receipt");
+  }
+
+  @Test
+  void complete_truncatedCsr_deniesWithCsrInvalidAndReceipt() throws Exception {
+    byte[] writ = openAndSign("web-1", TestFleet.ALICE, TestFleet.BOB);
+    JsonValue.JsonObject challenge =
+        post(
+            "/v1/enroll/challenge",
+            "{\"envelope\":\"" + b64(writ) + "\",\"evidence_kind\":\"none\",\"node\":\"web-1\"}",
+            200);
+    String nonce = ((JsonValue.JsonString) challenge.members().get("challenge")).value();
+    byte[] csr = NodeKey.generate(new SecureRandom()).csr("web-1");
+    byte[] truncated = java.util.Arrays.copyOf(csr, csr.length / 2);
+    String body =
+        "{\"challenge\":\""
+            + nonce
+            + "\",\"csr\":\""
+            + b64(truncated)
+            + "\",\"envelope\":\""
+            + b64(writ)
+            + "\",\"node\":\"web-1\"}";
+
+    JsonValue.JsonObject answer = post("/v1/enroll", body, 400);
+
+    assertThat(answer.members().get("reason")).isEqualTo(new JsonValue.JsonString("CSR_INVALID"));
+    assertThat(answer.members()).containsKey("receipt");
+  }
+
+  @Test
+  void enroll_bodyOverTheLimit_deniesWithOversizeAndReceipt() throws Exception {
+    String body = "{\"node\":\"" + "a".repeat(EnrollBodies.MAX_BYTES) + "\"}";
+
+    JsonValue.JsonObject answer = post("/v1/enroll", body, 413);
+
+    assertThat(answer.members().get("reason")).isEqualTo(new JsonValue.JsonString("OVERSIZE"));
+    assertThat(answer.members()).containsKey("receipt");
   }
 
   @Test
