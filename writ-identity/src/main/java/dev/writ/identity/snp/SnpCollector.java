@@ -1,13 +1,9 @@
 package dev.writ.identity.snp;
 
+import dev.writ.identity.tsm.TsmClient;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -16,7 +12,8 @@ import java.util.random.RandomGenerator;
  * (Documentation/ABI/testing/configfs-tsm-report): make an entry under {@code <root>/report}, check
  * its {@code provider} is {@code sev_guest}, write the 64 bytes of report data to {@code inblob},
  * read {@code outblob} (the report) and {@code auxblob} (the host's certificate table), check that
- * {@code generation} did not move (no other writer raced us), and remove the entry.
+ * {@code generation} is 1 (no other writer raced us), and remove the entry. The exchange itself is
+ * {@code dev.writ.identity.tsm.TsmClient}'s, shared with the TDX collector.
  *
  * <p>The root is injected ({@link #system()} uses {@code /sys/kernel/config/tsm}). Thread-safe:
  * each call uses an entry of its own.
@@ -34,8 +31,8 @@ public final class SnpCollector {
    */
   static final int MAX_BLOB = 16 * 1024;
 
-  /** Largest small attribute read ({@code provider}, {@code generation}). */
-  private static final int MAX_ATTRIBUTE = 64;
+  private static final TsmClient TSM =
+      new TsmClient(SEV_GUEST, "SEV-SNP", "an SEV-SNP guest", MAX_BLOB, true);
 
   private final Path root;
   private final RandomGenerator random;
@@ -65,69 +62,23 @@ public final class SnpCollector {
    */
   public SnpEvidence collect(byte[] reportData) throws IOException {
     checkReportData(reportData);
-    Path reports = root.resolve("report");
-    if (!Files.isDirectory(reports)) {
-      throw new IOException(
-          "SEV-SNP evidence unavailable: " + reports + " not present (not an SEV-SNP guest)");
-    }
-    Path entry = reports.resolve("writ-" + HexFormat.of().toHexDigits(random.nextLong()));
-    Files.createDirectory(entry);
-    SnpEvidence evidence;
-    try {
-      evidence = exchange(entry, reportData);
-    } catch (IOException | RuntimeException e) {
-      try {
-        Files.deleteIfExists(entry);
-      } catch (IOException cleanup) {
-        e.addSuppressed(cleanup);
-      }
-      throw e;
-    }
-    Files.delete(entry);
-    return evidence;
+    return evidence(TSM.collect(root.resolve("report"), random, reportData));
   }
 
   /** The exchange inside one fresh entry (its attribute files made by configfs). */
   static SnpEvidence exchange(Path entry, byte[] reportData) throws IOException {
     checkReportData(reportData);
-    String provider = attribute(entry.resolve("provider"));
-    if (!provider.equals(SEV_GUEST)) {
-      throw new IOException(
-          "SEV-SNP evidence unavailable: the configfs-tsm provider is "
-              + provider
-              + ", not "
-              + SEV_GUEST);
-    }
-    Files.write(entry.resolve("inblob"), reportData, StandardOpenOption.WRITE);
-    String generation = attribute(entry.resolve("generation"));
-    byte[] report = read(entry.resolve("outblob"), MAX_BLOB);
-    byte[] certificates = read(entry.resolve("auxblob"), MAX_BLOB);
-    String after = attribute(entry.resolve("generation"));
-    if (!after.equals(generation)) {
-      throw new IOException(
-          "configfs-tsm entry " + entry + " was written by another process during the exchange");
-    }
-    return new SnpEvidence(report, certificates);
+    return evidence(TSM.exchange(entry, reportData));
+  }
+
+  private static SnpEvidence evidence(TsmClient.Blobs blobs) {
+    return new SnpEvidence(blobs.outblob(), blobs.auxblob());
   }
 
   private static void checkReportData(byte[] reportData) {
     if (reportData.length != SnpReport.REPORT_DATA_SIZE) {
       throw new IllegalArgumentException(
           "report data is " + SnpReport.REPORT_DATA_SIZE + " bytes, got " + reportData.length);
-    }
-  }
-
-  private static String attribute(Path file) throws IOException {
-    return new String(read(file, MAX_ATTRIBUTE), StandardCharsets.US_ASCII).strip();
-  }
-
-  private static byte[] read(Path file, int limit) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] bytes = in.readNBytes(limit + 1);
-      if (bytes.length > limit) {
-        throw new IOException(file + " is larger than " + limit + " bytes");
-      }
-      return bytes;
     }
   }
 }

@@ -38,7 +38,10 @@ class SnpCollectorTest {
     SnpCollector collector = new SnpCollector(tmp.resolve("tsm"), new Random(2));
 
     // a plain directory: mkdir makes no attribute files, so provider cannot be read
-    assertThatThrownBy(() -> collector.collect(new byte[64])).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> collector.collect(new byte[64]))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("SEV-SNP evidence unavailable: ")
+        .hasMessageContaining("provider does not exist (not an SEV-SNP guest)");
     try (var entries = Files.list(reports)) {
       assertThat(entries).isEmpty();
     }
@@ -49,7 +52,8 @@ class SnpCollectorTest {
     SnpCollector collector = new SnpCollector(tmp, new Random(3));
 
     assertThatThrownBy(() -> collector.collect(new byte[32]))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("report data is 64 bytes, got 32");
   }
 
   @Test
@@ -80,14 +84,41 @@ class SnpCollectorTest {
 
     assertThatThrownBy(() -> SnpCollector.exchange(entry, new byte[64]))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("larger than");
+        .hasMessageStartingWith("SEV-SNP evidence unavailable: ")
+        .hasMessageContaining("outblob is larger than " + SnpCollector.MAX_BLOB + " bytes");
+  }
+
+  @Test
+  void exchange_generationMoved_throwsEvidenceUnavailable() throws IOException {
+    Path entry = entry("sev_guest\n", "2\n", new byte[SnpReport.SIZE], new byte[0]);
+
+    assertThatThrownBy(() -> SnpCollector.exchange(entry, new byte[64]))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("SEV-SNP evidence unavailable: ")
+        .hasMessageContaining("written by another process")
+        .hasMessageContaining("generation 2, expected 1");
+  }
+
+  @Test
+  void exchange_reportDataNot64Bytes_rejectsTheCall() throws IOException {
+    Path entry = entry("sev_guest\n", new byte[SnpReport.SIZE], new byte[0]);
+
+    assertThatThrownBy(() -> SnpCollector.exchange(entry, new byte[65]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("report data is 64 bytes, got 65");
+    assertThat(Files.readAllBytes(entry.resolve("inblob"))).isEmpty();
   }
 
   /** A directory laid out like a configfs-tsm report entry. */
   private Path entry(String provider, byte[] outblob, byte[] auxblob) throws IOException {
+    return entry(provider, "1\n", outblob, auxblob);
+  }
+
+  private Path entry(String provider, String generation, byte[] outblob, byte[] auxblob)
+      throws IOException {
     Path entry = Files.createDirectories(tmp.resolve("entry"));
     Files.writeString(entry.resolve("provider"), provider, StandardCharsets.US_ASCII);
-    Files.writeString(entry.resolve("generation"), "1\n", StandardCharsets.US_ASCII);
+    Files.writeString(entry.resolve("generation"), generation, StandardCharsets.US_ASCII);
     Files.write(entry.resolve("inblob"), new byte[0]);
     Files.write(entry.resolve("outblob"), outblob);
     Files.write(entry.resolve("auxblob"), auxblob);
