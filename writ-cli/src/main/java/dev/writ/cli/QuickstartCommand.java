@@ -194,7 +194,9 @@ final class QuickstartCommand implements Callable<Integer> {
       o.println(
           "   anyone can replay the log; 'writ audit verify --log "
               + server.url()
-              + " --bundle ...':");
+              + " --bundle "
+              + dir.relativize(server.bundle())
+              + "':");
       int audit =
           WritCli.run(
               env,
