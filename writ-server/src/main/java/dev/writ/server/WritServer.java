@@ -126,6 +126,17 @@ public final class WritServer implements AutoCloseable {
   public static WritServer start(ServerConfig config) throws IOException {
     LogKeySigner logKey =
         LogKeyFile.loadOrCreate(config.logKeyFile(), config.origin(), new SecureRandom());
+    // the CA and the server certificate first: a bad listen address fails before the peer starts
+    SecureRandom random = new SecureRandom();
+    SpiffeCa ca =
+        SpiffeCa.loadOrCreate(
+            config.caDir(),
+            new TrustDomain(config.root().contents().trustDomain()),
+            config.clock(),
+            random);
+    Path bundleFile = config.caDir().resolve(BUNDLE_FILE);
+    writeBundle(bundleFile, ca.bundle().format());
+    ServerTls tls = ServerTls.create(ca, config, random);
     StateCluster cluster =
         config.peers().isEmpty()
             ? StateCluster.startEmbedded(config.dataDir())
@@ -161,16 +172,6 @@ public final class WritServer implements AutoCloseable {
             return cluster.localAppliedIndex();
           }
         };
-    SecureRandom random = new SecureRandom();
-    SpiffeCa ca =
-        SpiffeCa.loadOrCreate(
-            config.caDir(),
-            new TrustDomain(config.root().contents().trustDomain()),
-            config.clock(),
-            random);
-    Path bundleFile = config.caDir().resolve(BUNDLE_FILE);
-    writeBundle(bundleFile, ca.bundle().format());
-    ServerTls tls = ServerTls.create(ca, config, random);
     HandshakeAudit handshakes = new HandshakeAudit(ledger, metrics);
     EnrollAudit enrollAudit =
         new EnrollAudit(ledger, new ReceiptIssuer(log, checkpoints, LEDGER_TIMEOUT), metrics);

@@ -179,6 +179,19 @@ class TlsListenerTest {
     }
   }
 
+  @Test
+  void unresolvableAddress_failsToStartBeforeThePeer_soTheDataDirIsFreeAgain() throws Exception {
+    assertThatThrownBy(() -> start("no-such-host.invalid")).isInstanceOf(IOException.class);
+    assertThat(server).isNull();
+
+    start(ServerConfig.DEFAULT_HOST); // the Raft storage is not held by a half-started peer
+
+    try (HttpClient http = TlsClients.anonymous(server, CLOCK)) {
+      assertThat(http.send(get("/healthz"), HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(200);
+    }
+  }
+
   private HttpRequest get(String path) {
     return HttpRequest.newBuilder(server.uri().resolve(path)).timeout(TIMEOUT).build();
   }
