@@ -2,9 +2,13 @@
 // Verifies a Writ server's answer and its receipt (docs/spec/api.md section 3) with the
 // independent receipt verifier (receipt.mjs), for example against a live server:
 //
-//   curl -s --data-binary @writ.json http://127.0.0.1:7300/v1/writs > answer.json
-//   node tools/independent-verify/verify-receipt.mjs --vkey "$(curl -s http://127.0.0.1:7300/v1/log/key)" \
+//   curl -s --cacert bundle.pem --data-binary @writ.json https://127.0.0.1:7300/v1/writs > answer.json
+//   node tools/independent-verify/verify-receipt.mjs --vkey "$(cat log.vkey)" \
 //       --envelope writ.json --answer answer.json
+//
+// (the server speaks TLS 1.3 only; bundle.pem is the trust bundle 'writ server' prints as
+// 'bundle FILE', and the log key is the one it prints as 'log key VKEY', taken from the operator,
+// not from the server being checked)
 //
 //   --vkey VKEY        the log's verifier key, <name>+<key id>+<base64> (api.md section 5)
 //   --vkey-file FILE   or the file holding it (one line; a final newline is allowed)

@@ -8,8 +8,9 @@ module dev.writ.log {
   requires transitive org.bouncycastle.provider;
   // strict canonical JSON for receipts and decision records (not in the API: no transitive)
   requires dev.writ.core;
-  // LogSource.http: the JDK HTTP client, for auditing a log over HTTP(S)
-  requires java.net.http;
+  // LogSource.http: the JDK HTTP client, for auditing a log over HTTP(S); transitive since one
+  // overload takes the caller's client (e.g. TLS to a Writ server)
+  requires transitive java.net.http;
 
   exports dev.writ.log;
 }

@@ -9,12 +9,13 @@ import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /**
  * The authorize load generator (scripts/bench-authorize runs it): writes a bench fleet's trust root
- * and initiator key, or pre-signs writs and posts them to one or more Writ servers with closed-loop
- * client threads, then prints one summary line and optionally writes the result as JSON. {@link
- * LoadConfig#USAGE} lists the options.
+ * and initiator key, or pre-signs writs and posts them over TLS 1.3 to one or more Writ servers
+ * with closed-loop client threads, then prints one summary line and optionally writes the result as
+ * JSON. {@link LoadConfig#USAGE} lists the options.
  *
  * <p>Exit status: 0 after a completed run (whatever its figures), 64 for a usage error, 1 for any
  * other failure.
@@ -69,7 +70,7 @@ public final class AuthorizeLoad {
   }
 
   private static LoadResult load(LoadConfig config, Clock clock, PrintStream err)
-      throws SigningException, WritDeniedException, InterruptedException {
+      throws SigningException, WritDeniedException, InterruptedException, IOException {
     SecureRandom random = new SecureRandom();
     SoftwareKey initiator = BenchFleet.readInitiator(config.keyFile(), random);
     int total = config.warmup() + config.writs();
@@ -87,8 +88,9 @@ public final class AuthorizeLoad {
     if (max.isNegative() || max.isZero()) {
       throw new IllegalStateException("signing took longer than the writs stay valid");
     }
+    SSLContext tls = BenchTls.client(config.bundle().orElseThrow(), clock, random);
     LoadResult.Measured measured;
-    try (ClientKind.Factory factory = config.client().factory(config.urls())) {
+    try (ClientKind.Factory factory = config.client().factory(config.urls(), tls)) {
       LoadGenerator generator =
           new LoadGenerator(
               writs,

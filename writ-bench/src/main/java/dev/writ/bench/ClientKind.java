@@ -5,12 +5,14 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
 
 /**
- * How the load generator's client threads talk HTTP/1.1 to the server. The three differ only in the
- * CPU they take from the machine the server shares: {@link #JDK_SHARED} and {@link #JDK_PER_CLIENT}
- * are {@code java.net.http.HttpClient} (one for all threads, or one per thread); {@link #SOCKET} is
- * a minimal blocking client on one keep-alive socket per thread and URL.
+ * How the load generator's client threads talk HTTP/1.1 over TLS 1.3 to the server. The three
+ * differ only in the CPU they take from the machine the server shares: {@link #JDK_SHARED} and
+ * {@link #JDK_PER_CLIENT} are {@code java.net.http.HttpClient} (one for all threads, or one per
+ * thread); {@link #SOCKET} is a minimal blocking client on one keep-alive TLS socket per thread and
+ * URL. All keep connections open, so the TLS handshakes are a start-up cost, not what is measured.
  */
 enum ClientKind {
   /** One {@link HttpClient} shared by every client thread (its pool opens one connection each). */
@@ -47,11 +49,14 @@ enum ClientKind {
         "--client must be jdk-shared, jdk-per-client or socket, got " + s);
   }
 
-  /** A factory of one submitter per client thread; close it after every submitter is closed. */
-  Factory factory(List<URI> urls) {
+  /**
+   * A factory of one submitter per client thread, each connecting with {@code tls} (a client
+   * context of {@link BenchTls}); close it after every submitter is closed.
+   */
+  Factory factory(List<URI> urls, SSLContext tls) {
     return switch (this) {
       case JDK_SHARED -> {
-        HttpClient shared = JdkSubmitter.newClient();
+        HttpClient shared = JdkSubmitter.newClient(tls);
         yield new Factory() {
           @Override
           public Submitter open() {
@@ -68,7 +73,7 @@ enum ClientKind {
           new Factory() {
             @Override
             public Submitter open() {
-              return new JdkSubmitter(JdkSubmitter.newClient(), urls, true);
+              return new JdkSubmitter(JdkSubmitter.newClient(tls), urls, true);
             }
 
             @Override
@@ -78,7 +83,7 @@ enum ClientKind {
           new Factory() {
             @Override
             public Submitter open() {
-              return new SocketSubmitter(urls);
+              return new SocketSubmitter(urls, tls);
             }
 
             @Override

@@ -117,7 +117,7 @@ public final class EnrollBench {
       TrustBundle bundle =
           TrustBundle.parse(
               new TrustDomain(BenchFleet.TRUST_DOMAIN), Files.readAllBytes(server.bundleFile()));
-      URI uri = URI.create("https://" + server.host() + ":" + server.tlsPort());
+      URI uri = server.uri();
       try (EnrollOpener opener = new EnrollOpener(uri, bundle, clock, random)) {
         Agent agent = new Agent(fleet, opener, uri, bundle, clock, random);
         List<Configuration> configurations = new ArrayList<>();

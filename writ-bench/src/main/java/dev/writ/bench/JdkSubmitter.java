@@ -1,15 +1,17 @@
 package dev.writ.bench;
 
+import dev.writ.identity.tls.MtlsContexts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 
 /**
- * Posts through a {@code java.net.http.HttpClient} forced to HTTP/1.1. Not thread-safe (the client
- * it wraps is, and may be shared).
+ * Posts through a {@code java.net.http.HttpClient} forced to HTTP/1.1 over TLS 1.3. Not thread-safe
+ * (the client it wraps is, and may be shared).
  */
 final class JdkSubmitter implements Submitter {
   private final HttpClient client;
@@ -22,9 +24,12 @@ final class JdkSubmitter implements Submitter {
     this.owned = owned;
   }
 
-  static HttpClient newClient() {
+  /** A client connecting with {@code tls} and Writ's TLS 1.3 parameters; it pools connections. */
+  static HttpClient newClient(SSLContext tls) {
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
+        .sslContext(tls)
+        .sslParameters(MtlsContexts.clientParameters())
         .connectTimeout(ClientKind.CONNECT_TIMEOUT)
         .build();
   }

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * The command line of {@link AuthorizeLoad}, parsed and checked once. Either {@code --write-root}
- * (write the fleet and stop) or a load run.
+ * (write the fleet and stop) or a load run against {@code https} servers, authenticated by the
+ * trust bundle they printed.
  *
  * <p>Immutable.
  */
@@ -18,6 +19,7 @@ record LoadConfig(
     Optional<Path> writeRoot,
     Path keyFile,
     List<URI> urls,
+    Optional<Path> bundle,
     int clients,
     int writs,
     int warmup,
@@ -46,10 +48,15 @@ record LoadConfig(
         AuthorizeLoad --write-root ROOT.json --key KEY.pem
             writes a new bench fleet: the signed trust root and the initiator's (unencrypted,
             bench-only) key
-        AuthorizeLoad --key KEY.pem --url http://127.0.0.1:P[,http://...] [options]
+        AuthorizeLoad --key KEY.pem --url https://127.0.0.1:P[,https://...] --bundle FILE
+                      [options]
             pre-signs --warmup + --writs writs, then --clients closed-loop client threads post
-            them to POST /v1/writs round-robin over the URLs; warmup writs are not measured
+            them to POST /v1/writs round-robin over the URLs, over TLS 1.3 (each thread keeps
+            its connections open, so handshakes are not what is measured); warmup writs are
+            not measured
       Options:
+        --bundle FILE     the servers' trust bundle ('writ server' prints it as 'bundle FILE');
+                          the servers are accepted as spiffe://bench.writ.dev/writ/server only
         --clients N       client threads, each with one request in flight (default 64)
         --writs N         measured writs (default 100000)
         --warmup N        writs sent before the measured window (default 20000)
@@ -69,6 +76,7 @@ record LoadConfig(
     Optional<Path> writeRoot = Optional.empty();
     Path key = null;
     List<URI> urls = new ArrayList<>();
+    Optional<Path> bundle = Optional.empty();
     int clients = DEFAULT_CLIENTS;
     int writs = DEFAULT_WRITS;
     int warmup = DEFAULT_WARMUP;
@@ -91,6 +99,7 @@ record LoadConfig(
             urls.add(url(u));
           }
         }
+        case "--bundle" -> bundle = Optional.of(Path.of(v));
         case "--clients" -> clients = positive(opt, v, MAX_CLIENTS);
         case "--writs" -> writs = positive(opt, v, MAX_WRITS);
         case "--warmup" -> warmup = nonNegative(opt, v, MAX_WRITS);
@@ -112,8 +121,13 @@ record LoadConfig(
     if (writeRoot.isEmpty() && urls.isEmpty()) {
       throw new IllegalArgumentException("give --write-root FILE, or --url for a load run");
     }
-    if (writeRoot.isPresent() && !urls.isEmpty()) {
-      throw new IllegalArgumentException("--write-root and --url do not go together");
+    if (writeRoot.isPresent() && (!urls.isEmpty() || bundle.isPresent())) {
+      throw new IllegalArgumentException("--write-root and --url or --bundle do not go together");
+    }
+    if (!urls.isEmpty() && bundle.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--bundle FILE is required with --url: the servers' trust bundle, which 'writ server'"
+              + " prints as 'bundle FILE'");
     }
     if ((long) writs + warmup > MAX_WRITS) {
       throw new IllegalArgumentException("--writs plus --warmup must be at most " + MAX_WRITS);
@@ -122,6 +136,7 @@ record LoadConfig(
         writeRoot,
         key,
         List.copyOf(urls),
+        bundle,
         clients,
         writs,
         warmup,
@@ -139,13 +154,17 @@ record LoadConfig(
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("--url is not a URL: " + s, e);
     }
-    if (!"http".equals(u.getScheme()) || u.getHost() == null || u.getPort() < 1) {
-      throw new IllegalArgumentException("--url must be http://host:port, got " + s);
+    if ("http".equals(u.getScheme())) {
+      throw new IllegalArgumentException(
+          "--url must be https://host:port, got " + s + ": the server speaks TLS 1.3 only");
+    }
+    if (!"https".equals(u.getScheme()) || u.getHost() == null || u.getPort() < 1) {
+      throw new IllegalArgumentException("--url must be https://host:port, got " + s);
     }
     if (u.getRawPath() != null && !u.getRawPath().isEmpty() && !u.getRawPath().equals("/")) {
       throw new IllegalArgumentException("--url takes the server's base URL, no path: " + s);
     }
-    return URI.create("http://" + u.getHost() + ":" + u.getPort() + "/");
+    return URI.create("https://" + u.getHost() + ":" + u.getPort() + "/");
   }
 
   private static int positive(String opt, String v, int max) {

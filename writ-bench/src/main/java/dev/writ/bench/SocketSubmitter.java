@@ -1,5 +1,6 @@
 package dev.writ.bench;
 
+import dev.writ.identity.tls.MtlsContexts;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,12 +14,16 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
- * A minimal blocking HTTP/1.1 client for the load: one keep-alive socket per URL, opened on first
- * use and again after a failure or a {@code Connection: close}. It writes one fixed-length POST and
- * reads one answer framed by {@code Content-Length}, by chunked transfer coding, or by the end of
- * the connection. No redirects, no TLS: the bench server is plain HTTP on loopback.
+ * A minimal blocking HTTP/1.1 client for the load over TLS 1.3: one keep-alive TLS socket per URL
+ * (writ-identity's {@link MtlsContexts#clientSocket}, so TCP_NODELAY and Writ's TLS parameters),
+ * opened and handshaken on first use and again after a failure or a {@code Connection: close}, so
+ * that a run measures requests, not handshakes. It writes one fixed-length POST and reads one
+ * answer framed by {@code Content-Length}, by chunked transfer coding, or by the end of the
+ * connection. No redirects.
  *
  * <p>Parsing is bounded: a status or header line over {@link #MAX_LINE} bytes, more than {@link
  * #MAX_HEADERS} header fields, or a body over {@link #MAX_BODY} bytes fail the request. Not
@@ -34,15 +39,18 @@ final class SocketSubmitter implements Submitter {
   static final int MAX_BODY = 1 << 20;
 
   private final List<URI> urls;
+  private final SSLContext tls;
   private final Connection[] connections;
 
-  SocketSubmitter(List<URI> urls) {
+  /** A client of {@code urls} ({@code https://host:port}) connecting with {@code tls}. */
+  SocketSubmitter(List<URI> urls, SSLContext tls) {
     for (URI u : urls) {
-      if (!"http".equals(u.getScheme()) || u.getHost() == null || u.getPort() < 1) {
-        throw new IllegalArgumentException("socket client needs http://host:port, got " + u);
+      if (!"https".equals(u.getScheme()) || u.getHost() == null || u.getPort() < 1) {
+        throw new IllegalArgumentException("socket client needs https://host:port, got " + u);
       }
     }
     this.urls = List.copyOf(urls);
+    this.tls = tls;
     this.connections = new Connection[urls.size()];
   }
 
@@ -50,7 +58,7 @@ final class SocketSubmitter implements Submitter {
   public Answer post(int url, byte[] envelope) throws IOException {
     Connection c = connections[url];
     if (c == null) {
-      c = Connection.open(urls.get(url));
+      c = Connection.open(urls.get(url), tls);
       connections[url] = c;
     }
     try {
@@ -98,14 +106,14 @@ final class SocketSubmitter implements Submitter {
               .getBytes(StandardCharsets.US_ASCII);
     }
 
-    static Connection open(URI url) throws IOException {
-      Socket s = new Socket();
+    static Connection open(URI url, SSLContext tls) throws IOException {
+      SSLSocket s = MtlsContexts.clientSocket(tls);
       try {
-        s.setTcpNoDelay(true);
         s.setSoTimeout((int) ClientKind.REQUEST_TIMEOUT.toMillis());
         s.connect(
             new InetSocketAddress(url.getHost(), url.getPort()),
             (int) ClientKind.CONNECT_TIMEOUT.toMillis());
+        s.startHandshake(); // a refused server fails here, before any request bytes are sent
         return new Connection(s, url.getHost() + ":" + url.getPort());
       } catch (IOException | RuntimeException e) {
         s.close();

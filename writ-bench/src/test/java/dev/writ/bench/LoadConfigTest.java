@@ -16,7 +16,9 @@ class LoadConfigTest {
               "--key",
               "k.pem",
               "--url",
-              "http://127.0.0.1:7300,http://127.0.0.1:7301/",
+              "https://127.0.0.1:7300,https://127.0.0.1:7301/",
+              "--bundle",
+              "bundle.pem",
               "--clients",
               "16",
               "--writs",
@@ -37,7 +39,8 @@ class LoadConfigTest {
     assertThat(c.keyFile()).isEqualTo(Path.of("k.pem"));
     assertThat(c.urls())
         .containsExactly(
-            URI.create("http://127.0.0.1:7300/"), URI.create("http://127.0.0.1:7301/"));
+            URI.create("https://127.0.0.1:7300/"), URI.create("https://127.0.0.1:7301/"));
+    assertThat(c.bundle()).contains(Path.of("bundle.pem"));
     assertThat(c.clients()).isEqualTo(16);
     assertThat(c.writs()).isEqualTo(1000);
     assertThat(c.warmup()).isZero();
@@ -48,7 +51,9 @@ class LoadConfigTest {
 
   @Test
   void parse_defaults_areTheDocumentedOnes() {
-    LoadConfig c = LoadConfig.parse(new String[] {"--key", "k", "--url", "http://127.0.0.1:1"});
+    LoadConfig c =
+        LoadConfig.parse(
+            new String[] {"--key", "k", "--url", "https://127.0.0.1:1", "--bundle", "b"});
 
     assertThat(c.clients()).isEqualTo(LoadConfig.DEFAULT_CLIENTS);
     assertThat(c.writs()).isEqualTo(LoadConfig.DEFAULT_WRITS);
@@ -59,7 +64,8 @@ class LoadConfigTest {
 
   @Test
   void parse_withoutKey_isRefused() {
-    assertThatThrownBy(() -> LoadConfig.parse(new String[] {"--url", "http://127.0.0.1:1"}))
+    assertThatThrownBy(
+            () -> LoadConfig.parse(new String[] {"--url", "https://127.0.0.1:1", "--bundle", "b"}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("--key is required");
   }
@@ -67,21 +73,39 @@ class LoadConfigTest {
   @Test
   void parse_urlWithPath_isRefused() {
     assertThatThrownBy(
-            () -> LoadConfig.parse(new String[] {"--key", "k", "--url", "http://127.0.0.1:1/v1"}))
+            () ->
+                LoadConfig.parse(
+                    new String[] {
+                      "--key", "k", "--url", "https://127.0.0.1:1/v1", "--bundle", "b"
+                    }))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no path");
   }
 
   @Test
-  void parse_httpsOrMissingPort_isRefused() {
+  void parse_plainHttpOrMissingPort_isRefused() {
+    assertThatThrownBy(
+            () ->
+                LoadConfig.parse(
+                    new String[] {"--key", "k", "--url", "http://127.0.0.1:1", "--bundle", "b"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("https://host:port")
+        .hasMessageContaining("TLS 1.3 only");
+    assertThatThrownBy(
+            () ->
+                LoadConfig.parse(
+                    new String[] {"--key", "k", "--url", "https://127.0.0.1", "--bundle", "b"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("https://host:port");
+  }
+
+  @Test
+  void parse_urlWithoutBundle_isRefusedSayingWhichFile() {
     assertThatThrownBy(
             () -> LoadConfig.parse(new String[] {"--key", "k", "--url", "https://127.0.0.1:1"}))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("http://host:port");
-    assertThatThrownBy(
-            () -> LoadConfig.parse(new String[] {"--key", "k", "--url", "http://127.0.0.1"}))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("http://host:port");
+        .hasMessageContaining("--bundle FILE is required with --url")
+        .hasMessageContaining("'bundle FILE'");
   }
 
   @Test
@@ -89,7 +113,16 @@ class LoadConfigTest {
     assertThatThrownBy(
             () ->
                 LoadConfig.parse(
-                    new String[] {"--key", "k", "--url", "http://127.0.0.1:1", "--clients", "0"}))
+                    new String[] {
+                      "--key",
+                      "k",
+                      "--url",
+                      "https://127.0.0.1:1",
+                      "--bundle",
+                      "b",
+                      "--clients",
+                      "0"
+                    }))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("--clients must be at least 1");
     assertThatThrownBy(
@@ -99,7 +132,9 @@ class LoadConfigTest {
                       "--key",
                       "k",
                       "--url",
-                      "http://127.0.0.1:1",
+                      "https://127.0.0.1:1",
+                      "--bundle",
+                      "b",
                       "--writs",
                       "4000000",
                       "--warmup",
@@ -110,7 +145,16 @@ class LoadConfigTest {
     assertThatThrownBy(
             () ->
                 LoadConfig.parse(
-                    new String[] {"--key", "k", "--url", "http://127.0.0.1:1", "--writs", "ten"}))
+                    new String[] {
+                      "--key",
+                      "k",
+                      "--url",
+                      "https://127.0.0.1:1",
+                      "--bundle",
+                      "b",
+                      "--writs",
+                      "ten"
+                    }))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("whole number");
   }
@@ -120,7 +164,7 @@ class LoadConfigTest {
     assertThatThrownBy(
             () ->
                 LoadConfig.parse(
-                    new String[] {"--key", "k", "--write-root", "r", "--url", "http://h:1"}))
+                    new String[] {"--key", "k", "--write-root", "r", "--url", "https://h:1"}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("do not go together");
     assertThatThrownBy(() -> LoadConfig.parse(new String[] {"--key", "k", "--bogus", "1"}))

@@ -23,7 +23,7 @@ class ResultAndCpuTest {
     }
     return new LoadResult(
         "peers=1",
-        List.of(URI.create("http://127.0.0.1:1/")),
+        List.of(URI.create("https://127.0.0.1:1/")),
         4,
         ClientKind.SOCKET,
         latenciesUs.length,
@@ -113,7 +113,7 @@ class ResultAndCpuTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
         AuthorizeLoad.run(
-            new String[] {"--url", "http://127.0.0.1:1"},
+            new String[] {"--url", "https://127.0.0.1:1"},
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
             Clock.systemUTC());

@@ -8,7 +8,7 @@ import dev.writ.log.LogSource;
 import dev.writ.log.LogVerificationException;
 import dev.writ.log.NoteVerifierKey;
 import dev.writ.log.SignedNotes;
-import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -39,7 +39,8 @@ final class AuditCommands implements Runnable {
       name = "verify",
       mixinStandardHelpOptions = true,
       description = {
-        "Replay a c2sp.org/tlog-tiles log from a directory or a server URL: recompute every leaf",
+        "Replay a c2sp.org/tlog-tiles log from a directory or a Writ server (https, TLS 1.3,",
+        "with --bundle): recompute every leaf",
         "hash, every tile and the root, check the checkpoint signature and, given a",
         "trusted checkpoint, prove the log extends it (RFC 9162 consistency).",
         "The first fault is printed as 'FAIL KIND: FILE entry|hash|size N: detail'.",
@@ -53,9 +54,17 @@ final class AuditCommands implements Runnable {
         required = true,
         paramLabel = "DIR|URL",
         description =
-            "The log's root directory (holding 'checkpoint' and 'tile/'), or a server's base URL"
-                + " (e.g. http://127.0.0.1:7300).")
+            "The log's root directory (holding 'checkpoint' and 'tile/'), or a Writ server's base"
+                + " URL (e.g. https://127.0.0.1:7300; http:// is refused).")
     String log;
+
+    @Option(
+        names = "--bundle",
+        paramLabel = "FILE",
+        description =
+            "With an https --log: the server's trust bundle (PEM, 'writ server' prints its path"
+                + " as 'bundle FILE'), from the operator.")
+    Path bundle;
 
     @Option(
         names = "--key",
@@ -92,8 +101,8 @@ final class AuditCommands implements Runnable {
               ? Optional.empty()
               : Optional.of(new String(Files2.read(trustedCheckpoint), StandardCharsets.UTF_8));
       AuditedLog audited;
-      try (LogSource source = logSource(log)) {
-        audited = LogAuditor.verify(source, vkey, trusted);
+      try {
+        audited = audit(vkey, trusted);
       } catch (LogAuditException e) {
         env.out().println(failure(e));
         return WritCli.DENIED;
@@ -118,6 +127,24 @@ final class AuditCommands implements Runnable {
         env.out().println("ok: saved the checkpoint to " + saveCheckpoint);
       }
       return WritCli.OK;
+    }
+
+    /** The log read from the folder, or from the server over TLS with the bundle. */
+    private AuditedLog audit(NoteVerifierKey vkey, Optional<String> trusted)
+        throws CliException, LogAuditException {
+      if (!isUrl(log)) {
+        if (bundle != null) {
+          throw new CliException("--bundle is for a server URL; --log " + log + " is a directory");
+        }
+        try (LogSource source = LogSource.folder(logDirectory(log))) {
+          return LogAuditor.verify(source, vkey, trusted);
+        }
+      }
+      ServerTrust trust = ServerTrust.of("--log", log, bundle);
+      try (HttpClient http = trust.client(env.clock(), env.random());
+          LogSource source = httpSource(trust, http)) {
+        return LogAuditor.verify(source, vkey, trusted);
+      }
     }
 
     private String failurePath(LogAuditException e) {
@@ -170,16 +197,13 @@ final class AuditCommands implements Runnable {
   /** How long one tile fetch may take before the audit fails as unreadable. */
   private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
 
-  /** The log at a directory or at an http(s) base URL (c2sp.org/tlog-tiles). */
-  static LogSource logSource(String log) throws CliException {
-    if (isUrl(log)) {
-      try {
-        return LogSource.http(URI.create(log), FETCH_TIMEOUT);
-      } catch (IllegalArgumentException e) {
-        throw new CliException("not a log URL: " + log, e);
-      }
+  /** The log under the server's base URL (c2sp.org/tlog-tiles), read with {@code http}. */
+  private static LogSource httpSource(ServerTrust trust, HttpClient http) throws CliException {
+    try {
+      return LogSource.http(trust.server(), http, FETCH_TIMEOUT);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("not a log URL: " + trust.server() + ": " + e.getMessage(), e);
     }
-    return LogSource.folder(logDirectory(log));
   }
 
   /** The log directory. */

@@ -28,6 +28,7 @@ import dev.writ.sign.SoftwareKey;
 import dev.writ.sign.WritSigner;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +51,8 @@ import picocli.CommandLine.Option;
       "Show the writ loop on this machine, in a temporary folder removed afterwards:",
       "make three operator keys and a trust root, sign a deploy writ with two of them,",
       "verify it as a target node would (allow), then show it refused when tampered with,",
-      "expired, and replayed; then run 'writ server', submit a writ twice (allow, then SPENT),",
-      "verify both receipts and audit the server's log over HTTP."
+      "expired, and replayed; then run 'writ server', submit a writ twice (allow, then SPENT)",
+      "over TLS 1.3, verify both receipts and audit the server's log over TLS."
     })
 final class QuickstartCommand implements Callable<Integer> {
   static final String TRUST_DOMAIN = "quickstart.writ";
@@ -176,15 +177,37 @@ final class QuickstartCommand implements Callable<Integer> {
     byte[] fresh = WritSigner.signWrit(reissue(payload).toCanonicalBytes(), List.of(alice));
     fresh = WritSigner.addSignature(fresh, bob);
     try (QuickstartServer server = QuickstartServer.start(dir, dir.resolve("root.json"))) {
-      o.println("   writ server on " + server.url() + " (one embedded Raft peer)");
+      ServerTrust trust = ServerTrust.of("--server", server.url(), server.bundle());
+      o.println("   writ server on " + server.url() + " (one embedded Raft peer, TLS 1.3 only)");
+      o.println(
+          "   clients trust it by its bundle "
+              + dir.relativize(server.bundle())
+              + " and its id "
+              + trust.serverId());
       o.println("   its log key: " + server.logKey());
       NoteVerifierKey logKey = AuditCommands.verifierKey(server.logKey());
-      serverReport(ServerClient.submit(server.url(), logKey, fresh), "submitted");
-      serverReport(ServerClient.submit(server.url(), logKey, fresh), "submitted again");
-      serverReport(ServerClient.submit(server.url(), logKey, tamper(fresh)), "tampered");
-      o.println("   anyone can replay the log; 'writ audit verify --log " + server.url() + "':");
+      try (HttpClient http = trust.client(env.clock(), env.random())) {
+        serverReport(ServerClient.submit(trust, http, logKey, fresh), "submitted");
+        serverReport(ServerClient.submit(trust, http, logKey, fresh), "submitted again");
+        serverReport(ServerClient.submit(trust, http, logKey, tamper(fresh)), "tampered");
+      }
+      o.println(
+          "   anyone can replay the log; 'writ audit verify --log "
+              + server.url()
+              + " --bundle "
+              + dir.relativize(server.bundle())
+              + "':");
       int audit =
-          WritCli.run(env, "audit", "verify", "--log", server.url(), "--key", server.logKey());
+          WritCli.run(
+              env,
+              "audit",
+              "verify",
+              "--log",
+              server.url(),
+              "--bundle",
+              server.bundle().toString(),
+              "--key",
+              server.logKey());
       if (audit != WritCli.OK) {
         throw new CliException("the server's log did not audit clean");
       }

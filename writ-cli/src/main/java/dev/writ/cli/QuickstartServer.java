@@ -12,8 +12,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The quickstart's server: {@code writ server} in its own process (its own jar, which holds no
- * signing code), one embedded peer on a free loopback port, data in the quickstart's folder.
- * Stopped with SIGTERM on close, SIGKILL if it does not stop in time.
+ * signing code), one embedded peer with its TLS 1.3 listener on a free loopback port, data in the
+ * quickstart's folder. Knows what the server printed: its {@code https} URL, the trust bundle file
+ * clients authenticate it by, and the log key. Stopped with SIGTERM on close, SIGKILL if it does
+ * not stop in time.
  */
 final class QuickstartServer implements AutoCloseable {
   /** The system property the {@code writ} launcher sets to the server jar's path. */
@@ -23,11 +25,13 @@ final class QuickstartServer implements AutoCloseable {
 
   private final Process process;
   private final String url;
+  private final Path bundle;
   private final String logKey;
 
-  private QuickstartServer(Process process, String url, String logKey) {
+  private QuickstartServer(Process process, String url, Path bundle, String logKey) {
     this.process = process;
     this.url = url;
+    this.bundle = bundle;
     this.logKey = logKey;
   }
 
@@ -46,9 +50,7 @@ final class QuickstartServer implements AutoCloseable {
             "--root",
             root.toString(),
             "--listen",
-            "127.0.0.1:0",
-            "--tls-port",
-            "0");
+            "127.0.0.1:0");
     Process p;
     try {
       p = new ProcessBuilder(cmd).redirectError(dir.resolve("server.log").toFile()).start();
@@ -56,19 +58,22 @@ final class QuickstartServer implements AutoCloseable {
       throw new CliException("cannot start the server: " + e.getMessage(), e);
     }
     String url = null;
+    String bundle = null;
     String key = null;
     List<String> seen = new ArrayList<>();
     try (BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
-      while ((url == null || key == null) && System.nanoTime() < deadline) {
+      while ((url == null || bundle == null || key == null) && System.nanoTime() < deadline) {
         String line = out.readLine();
         if (line == null) {
           break;
         }
         seen.add(line);
-        if (line.startsWith("listening http://")) {
+        if (line.startsWith("listening https://")) {
           url = line.substring("listening ".length());
+        } else if (line.startsWith("bundle ")) {
+          bundle = line.substring("bundle ".length());
         } else if (line.startsWith("log key ")) {
           key = line.substring("log key ".length());
         }
@@ -77,7 +82,7 @@ final class QuickstartServer implements AutoCloseable {
       p.destroyForcibly();
       throw new CliException("cannot read the server's output: " + e.getMessage(), e);
     }
-    if (url == null || key == null) {
+    if (url == null || bundle == null || key == null) {
       p.destroyForcibly();
       throw new CliException(
           "the server did not start (its output: "
@@ -86,7 +91,7 @@ final class QuickstartServer implements AutoCloseable {
               + dir.resolve("server.log")
               + ")");
     }
-    return new QuickstartServer(p, url, key);
+    return new QuickstartServer(p, url, Path.of(bundle), key);
   }
 
   private static Path jar() throws CliException {
@@ -106,6 +111,11 @@ final class QuickstartServer implements AutoCloseable {
 
   String url() {
     return url;
+  }
+
+  /** The trust bundle file the server printed: its CA, which clients authenticate it by. */
+  Path bundle() {
+    return bundle;
   }
 
   String logKey() {

@@ -16,14 +16,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLException;
 
 /**
- * Posts a writ to a server and verifies the receipt of the answer (docs/spec/api.md sections 2 and
- * 3). Used by {@code writ submit} and the quickstart.
+ * Posts a writ to a server over TLS 1.3 and verifies the receipt of the answer (docs/spec/api.md
+ * sections 1 to 3). Used by {@code writ submit} and the quickstart. Stateless.
  */
 final class ServerClient {
   /** An answer is a few KiB (a receipt holds at most 64 hashes and one leaf). */
@@ -32,8 +32,6 @@ final class ServerClient {
   private static final JsonReader READER =
       new JsonReader(
           new JsonLimits(MAX_ANSWER_BYTES, 8, MAX_ANSWER_BYTES, 64), JsonReader.Mode.INTEGERS_ONLY);
-
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   /** What the server answered, and the verified receipt when there is one to verify. */
   record Answer(int status, Map<String, JsonValue> body, Optional<Receipt> receipt) {
@@ -63,13 +61,16 @@ final class ServerClient {
   private ServerClient() {}
 
   /**
-   * Posts {@code envelope} to {@code server}'s {@code /v1/writs} and verifies the receipt.
+   * Posts {@code envelope} to the server's {@code /v1/writs} with {@code http}, a client of {@link
+   * ServerTrust#client}, and verifies the receipt.
    *
-   * @throws CliException if the server cannot be reached, answers something that is not an answer
-   *     of api.md, or a receipt that does not verify against {@code key}
+   * @throws CliException if the server cannot be reached or fails the TLS check, answers something
+   *     that is not an answer of api.md, or a receipt that does not verify against {@code key}
    */
-  static Answer submit(String server, NoteVerifierKey key, byte[] envelope) throws CliException {
-    HttpResponse<byte[]> response = post(server, envelope);
+  static Answer submit(ServerTrust trust, HttpClient http, NoteVerifierKey key, byte[] envelope)
+      throws CliException {
+    URI server = trust.server();
+    HttpResponse<byte[]> response = post(http, server.resolve("/v1/writs"), envelope);
     Map<String, JsonValue> body = parse(server, response);
     int status = response.statusCode();
     Answer bare = new Answer(status, body, Optional.empty());
@@ -102,33 +103,32 @@ final class ServerClient {
     }
   }
 
-  private static HttpResponse<byte[]> post(String server, byte[] envelope) throws CliException {
-    URI uri;
+  private static HttpResponse<byte[]> post(HttpClient http, URI uri, byte[] envelope)
+      throws CliException {
     try {
-      uri = URI.create(server.endsWith("/") ? server + "v1/writs" : server + "/v1/writs");
-    } catch (IllegalArgumentException e) {
-      throw new CliException("--server is not a URL: " + server, e);
-    }
-    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-      throw new CliException("--server must be an http or https URL: " + server);
-    }
-    try (HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build()) {
       return http.send(
           HttpRequest.newBuilder(uri)
-              .timeout(TIMEOUT)
+              .timeout(ServerTrust.TIMEOUT)
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofByteArray(envelope))
               .build(),
           HttpResponse.BodyHandlers.ofByteArray());
+    } catch (SSLException e) {
+      throw new CliException(
+          "TLS with "
+              + uri
+              + " failed (is it the Writ server of this bundle, speaking TLS 1.3?): "
+              + e.getMessage(),
+          e);
     } catch (IOException e) {
-      throw new CliException("cannot reach " + server + ": " + e, e);
+      throw new CliException("cannot reach " + uri + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CliException("interrupted while waiting for " + server, e);
+      throw new CliException("interrupted while waiting for " + uri, e);
     }
   }
 
-  private static Map<String, JsonValue> parse(String server, HttpResponse<byte[]> response)
+  private static Map<String, JsonValue> parse(URI server, HttpResponse<byte[]> response)
       throws CliException {
     byte[] body = response.body();
     if (body.length <= MAX_ANSWER_BYTES) {

@@ -22,10 +22,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The server a node-facing command talks to over TLS 1.3 (docs/spec/enrollment.md section 4): its
- * {@code https} URL and the trust bundle given out of band. The trust domain is read from the
- * bundle's CA certificates (their one URI SAN is {@code spiffe://<trust domain>}, svid.md section
- * 2), and the only server identity accepted is {@code spiffe://<trust domain>/writ/server}.
+ * The Writ server a command talks to, always over TLS 1.3 (docs/spec/api.md section 1,
+ * enrollment.md section 4): its {@code https} URL and the trust bundle given out of band. The trust
+ * domain is read from the bundle's CA certificates (their one URI SAN is {@code spiffe://<trust
+ * domain>}, svid.md section 2), and the only server identity accepted is {@code spiffe://<trust
+ * domain>/writ/server}; host names are not checked. There is no plaintext: an {@code http} URL is
+ * refused, never silently used.
  *
  * <p>Immutable and thread-safe.
  *
@@ -45,7 +47,27 @@ record ServerTrust(URI server, TrustBundle bundle) {
 
   /** Reads {@code --server} and {@code --bundle}. */
   static ServerTrust of(String url, Path bundleFile) throws CliException {
-    return new ServerTrust(httpsUrl(url), bundle(bundleFile));
+    return of("--server", url, bundleFile);
+  }
+
+  /**
+   * Reads the server URL given as {@code option} and {@code --bundle}.
+   *
+   * @param bundleFile the bundle file, or null when none was given (refused with what to give)
+   * @throws CliException if the URL is not {@code https://HOST[:PORT]} or the bundle is missing or
+   *     not a Writ trust bundle
+   */
+  static ServerTrust of(String option, String url, Path bundleFile) throws CliException {
+    URI server = httpsUrl(option, url);
+    if (bundleFile == null) {
+      throw new CliException(
+          option
+              + " "
+              + url
+              + " needs --bundle FILE: the server's trust bundle (<ca dir>/bundle.pem, printed by"
+              + " 'writ server' as 'bundle FILE'), taken from the operator");
+    }
+    return new ServerTrust(server, bundle(bundleFile));
   }
 
   /** The server's SPIFFE ID (enrollment.md section 2). */
@@ -72,6 +94,7 @@ record ServerTrust(URI server, TrustBundle bundle) {
                   random))
           .sslParameters(MtlsContexts.clientParameters())
           .connectTimeout(TIMEOUT)
+          .followRedirects(HttpClient.Redirect.NEVER)
           .version(HttpClient.Version.HTTP_1_1)
           .build();
     } catch (GeneralSecurityException e) {
@@ -79,15 +102,25 @@ record ServerTrust(URI server, TrustBundle bundle) {
     }
   }
 
-  static URI httpsUrl(String url) throws CliException {
+  static URI httpsUrl(String option, String url) throws CliException {
     URI uri;
     try {
       uri = new URI(url);
     } catch (java.net.URISyntaxException e) {
-      throw new CliException("--server is not a URL: " + url, e);
+      throw new CliException(option + " is not a URL: " + url, e);
     }
-    if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
-      throw new CliException("--server must be an https://HOST:PORT URL (TLS 1.3), not " + url);
+    if ("http".equalsIgnoreCase(uri.getScheme())) {
+      throw new CliException(
+          option
+              + " must be an https://HOST:PORT URL, not "
+              + url
+              + ": Writ servers speak TLS 1.3 only, there is no plaintext listener");
+    }
+    if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+      throw new CliException(option + " must be an https://HOST:PORT URL (TLS 1.3), not " + url);
+    }
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw new CliException(option + " takes a base URL without query or fragment: " + url);
     }
     return uri;
   }

@@ -2,6 +2,8 @@ package dev.writ.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.writ.identity.svid.SpiffeCa;
+import dev.writ.identity.svid.TrustDomain;
 import dev.writ.log.LogKeySigner;
 import dev.writ.log.TileWriter;
 import java.io.ByteArrayOutputStream;
@@ -190,18 +192,93 @@ class AuditCommandTest {
   }
 
   @Test
-  void verify_urlWithQuery_exitsTwoAsNotALogUrl() {
+  void verify_urlWithQuery_exitsTwoAsNotALogUrl() throws Exception {
     assertThat(
-            writ("audit", "verify", "--log", "https://log.example/writ?x=1", "--key", key(SIGNER)))
+            writ(
+                "audit",
+                "verify",
+                "--log",
+                "https://log.example/writ?x=1",
+                "--bundle",
+                bundle().toString(),
+                "--key",
+                key(SIGNER)))
         .isEqualTo(2);
-    assertThat(err()).startsWith("writ: not a log URL: https://log.example/writ?x=1");
+    assertThat(err())
+        .startsWith("writ: --log takes a base URL without query or fragment")
+        .contains("https://log.example/writ?x=1");
   }
 
   @Test
-  void verify_unreachableUrl_failsUnreadable() {
-    assertThat(writ("audit", "verify", "--log", "http://127.0.0.1:1/", "--key", key(SIGNER)))
+  void verify_plainHttpUrl_isRefusedWithoutReadingIt() throws Exception {
+    assertThat(
+            writ(
+                "audit",
+                "verify",
+                "--log",
+                "http://127.0.0.1:1/",
+                "--bundle",
+                bundle().toString(),
+                "--key",
+                key(SIGNER)))
+        .isEqualTo(2);
+    assertThat(err())
+        .contains("--log must be an https://HOST:PORT URL, not http://127.0.0.1:1/")
+        .contains("TLS 1.3 only");
+    assertThat(out()).isEmpty();
+  }
+
+  @Test
+  void verify_httpsUrlWithoutBundle_saysWhichBundleToGive() {
+    assertThat(writ("audit", "verify", "--log", "https://127.0.0.1:1/", "--key", key(SIGNER)))
+        .isEqualTo(2);
+    assertThat(err()).contains("needs --bundle FILE").contains("bundle.pem");
+    assertThat(out()).isEmpty();
+  }
+
+  @Test
+  void verify_bundleWithADirectory_isUsageError() throws Exception {
+    write(entries(3, "a"));
+
+    assertThat(
+            writ(
+                "audit",
+                "verify",
+                "--log",
+                log.toString(),
+                "--bundle",
+                bundle().toString(),
+                "--key",
+                key(SIGNER)))
+        .isEqualTo(2);
+    assertThat(err()).contains("--bundle is for a server URL");
+  }
+
+  @Test
+  void verify_unreachableUrl_failsUnreadable() throws Exception {
+    assertThat(
+            writ(
+                "audit",
+                "verify",
+                "--log",
+                "https://127.0.0.1:1/",
+                "--bundle",
+                bundle().toString(),
+                "--key",
+                key(SIGNER)))
         .isEqualTo(1);
-    assertThat(out()).startsWith("FAIL UNREADABLE: http://127.0.0.1:1/checkpoint");
+    assertThat(out()).startsWith("FAIL UNREADABLE: https://127.0.0.1:1/checkpoint");
+  }
+
+  /** A Writ trust bundle (a fresh SPIFFE CA's certificate) in a file. */
+  private Path bundle() throws Exception {
+    SpiffeCa ca =
+        SpiffeCa.loadOrCreate(
+            dir.resolve("ca"),
+            new TrustDomain("fleet.test"),
+            Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC),
+            RANDOM);
+    return Files.writeString(dir.resolve("bundle.pem"), ca.bundle().format());
   }
 
   @Test
@@ -209,6 +286,7 @@ class AuditCommandTest {
     assertThat(writ("audit", "verify", "--help")).isZero();
     assertThat(out())
         .contains("--log=DIR")
+        .contains("--bundle=FILE")
         .contains("--key=VKEY")
         .contains("--trusted-checkpoint=FILE")
         .contains("--save-checkpoint=FILE");

@@ -345,6 +345,49 @@ class CliTest {
     assertThat(err()).contains("the server jar is not known: run the quickstart through ./writ");
   }
 
+  @Test
+  void submit_plainHttpServer_isRefusedBeforeAnythingIsSent() throws Exception {
+    Path writ = Files.writeString(dir.resolve("w.json"), "{}");
+    Path bundle = Files.writeString(dir.resolve("bundle.pem"), "");
+
+    int code =
+        writ(
+            "submit",
+            writ.toString(),
+            "--server",
+            "http://127.0.0.1:7300",
+            "--bundle",
+            bundle.toString(),
+            "--log-key",
+            "k");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err())
+        .contains("--server must be an https://HOST:PORT URL, not http://127.0.0.1:7300")
+        .contains("no plaintext listener");
+    assertThat(out()).isEmpty();
+  }
+
+  @Test
+  void submit_withoutBundle_saysWhichFileToGive() throws Exception {
+    Path writ = Files.writeString(dir.resolve("w.json"), "{}");
+
+    assertThat(writ("submit", writ.toString(), "--log-key", "k")).isEqualTo(2);
+    assertThat(err())
+        .contains("--server https://127.0.0.1:7300 needs --bundle FILE")
+        .contains("printed by 'writ server' as 'bundle FILE'");
+  }
+
+  @Test
+  void submit_bundleThatIsNotABundle_isUsageError() throws Exception {
+    Path writ = Files.writeString(dir.resolve("w.json"), "{}");
+    Path bundle = Files.writeString(dir.resolve("bundle.pem"), "not pem");
+
+    assertThat(writ("submit", writ.toString(), "--bundle", bundle.toString(), "--log-key", "k"))
+        .isEqualTo(2);
+    assertThat(err()).contains("is not a trust bundle");
+  }
+
   /** Tiny file helper for the tests. */
   static final class Files2Helper {
     static void touch(Path p) {

@@ -40,7 +40,7 @@ class EnrollCommandsTest {
   private static final String ID = "0123456789abcdef0123456789abcdef";
 
   /** The server certificate is issued at the real time; the CLI checks it at this clock. */
-  private final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+  private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
   @TempDir Path dir;
 
@@ -67,7 +67,7 @@ class EnrollCommandsTest {
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
             Map.of(),
-            Clock.fixed(NOW, ZoneOffset.UTC),
+            Clock.fixed(now, ZoneOffset.UTC),
             new SecureRandom());
     return WritCli.run(env, args);
   }
@@ -121,7 +121,7 @@ class EnrollCommandsTest {
   @Test
   void enrollOpen_answerForTheNode_writesTheUnsignedPayloadOfSection31() throws Exception {
     FakeEnrollServer s = server(SERVER);
-    s.answer("/v1/enroll/open", 200, opened(WEB1, hashOf(WEB1), NOW.plus(Duration.ofHours(1))));
+    s.answer("/v1/enroll/open", 200, opened(WEB1, hashOf(WEB1), now.plus(Duration.ofHours(1))));
 
     assertThat(open(s)).as(err()).isZero();
 
@@ -136,9 +136,9 @@ class EnrollCommandsTest {
     assertThat(targets.glob().toString()).isEqualTo(WEB1.toString());
     assertThat(targets.glob().matches(WEB1)).isTrue();
     assertThat(targets.setHash()).isEqualTo(TargetSet.of(List.of(WEB1)).hash());
-    assertThat(payload.iat()).isEqualTo(NOW);
-    assertThat(payload.nbf()).isEqualTo(NOW);
-    assertThat(payload.exp()).isEqualTo(NOW.plus(Duration.ofMinutes(10)));
+    assertThat(payload.iat()).isEqualTo(now);
+    assertThat(payload.nbf()).isEqualTo(now);
+    assertThat(payload.exp()).isEqualTo(now.plus(Duration.ofMinutes(10)));
     assertThat(payload.content()).isEmpty();
     assertThat(payload.ticket()).isEmpty();
     assertThat(err()).contains("writ sign").contains("writ approve");
@@ -147,7 +147,7 @@ class EnrollCommandsTest {
   @Test
   void enrollOpen_ttlPastTheEnrollmentsExpiry_expIsTheExpiry() throws Exception {
     FakeEnrollServer s = server(SERVER);
-    Instant expires = NOW.plus(Duration.ofMinutes(5));
+    Instant expires = now.plus(Duration.ofMinutes(5));
     s.answer("/v1/enroll/open", 200, opened(WEB1, hashOf(WEB1), expires));
 
     assertThat(open(s, "--ttl", "1h")).as(err()).isZero();
@@ -160,7 +160,7 @@ class EnrollCommandsTest {
   void enrollOpen_answerForAnotherNode_refusedAndNothingWritten() throws Exception {
     FakeEnrollServer s = server(SERVER);
     SpiffeId other = new SpiffeId("fleet.test", "/node/web-2");
-    s.answer("/v1/enroll/open", 200, opened(other, hashOf(other), NOW.plus(Duration.ofHours(1))));
+    s.answer("/v1/enroll/open", 200, opened(other, hashOf(other), now.plus(Duration.ofHours(1))));
 
     assertThat(open(s)).isEqualTo(2);
 
@@ -178,7 +178,7 @@ class EnrollCommandsTest {
         opened(
             WEB1,
             TargetSet.of(List.of(WEB1, other)).hash().toString(),
-            NOW.plus(Duration.ofHours(1))));
+            now.plus(Duration.ofHours(1))));
 
     assertThat(open(s)).isEqualTo(2);
 
@@ -189,7 +189,7 @@ class EnrollCommandsTest {
   @Test
   void enrollOpen_alreadyExpired_refused() throws Exception {
     FakeEnrollServer s = server(SERVER);
-    s.answer("/v1/enroll/open", 200, opened(WEB1, hashOf(WEB1), NOW));
+    s.answer("/v1/enroll/open", 200, opened(WEB1, hashOf(WEB1), now));
 
     assertThat(open(s)).isEqualTo(2);
 
@@ -223,7 +223,7 @@ class EnrollCommandsTest {
   @Test
   void enrollOpen_serverPresentsANodeIdentity_refusedAtTheHandshake() throws Exception {
     FakeEnrollServer s = server(WEB1);
-    s.answer("/v1/enroll/open", 200, opened(WEB1, hashOf(WEB1), NOW.plus(Duration.ofHours(1))));
+    s.answer("/v1/enroll/open", 200, opened(WEB1, hashOf(WEB1), now.plus(Duration.ofHours(1))));
 
     assertThat(open(s)).isEqualTo(2);
 
@@ -237,7 +237,7 @@ class EnrollCommandsTest {
     FakeEnrollServer real = server(SERVER);
     FakeEnrollServer impostor = server(SERVER);
     impostor.answer(
-        "/v1/enroll/open", 200, opened(WEB1, hashOf(WEB1), NOW.plus(Duration.ofHours(1))));
+        "/v1/enroll/open", 200, opened(WEB1, hashOf(WEB1), now.plus(Duration.ofHours(1))));
 
     int code =
         writ(

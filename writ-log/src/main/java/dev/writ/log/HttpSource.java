@@ -25,14 +25,49 @@ import java.util.concurrent.TimeoutException;
  * 404 is none, anything else is an error. Each request has one deadline for headers and body
  * together; a body longer than the caller's limit is cut off after one byte more and refused.
  *
- * <p>Thread-safe (the JDK client is); {@link #close()} shuts the client down without waiting.
+ * <p>Thread-safe (the JDK client is); {@link #close()} shuts a client the source made down without
+ * waiting, and leaves a caller's client alone.
  */
 final class HttpSource implements LogSource {
   private final URI base;
   private final Duration timeout;
   private final HttpClient client;
+  private final boolean owned;
 
-  HttpSource(URI base, Duration timeout) {
+  /** With a client of its own that connects within {@code timeout} and follows no redirect. */
+  static HttpSource ownClient(URI base, Duration timeout) {
+    URI checked = checkedBase(base);
+    checkTimeout(timeout);
+    return new HttpSource(
+        checked,
+        timeout,
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build(),
+        true);
+  }
+
+  /** With the caller's client, which must not follow redirects; never closed here. */
+  static HttpSource callerClient(URI base, HttpClient client, Duration timeout) {
+    URI checked = checkedBase(base);
+    checkTimeout(timeout);
+    if (client.followRedirects() != HttpClient.Redirect.NEVER) {
+      throw new IllegalArgumentException(
+          "the log client must not follow redirects, it follows " + client.followRedirects());
+    }
+    return new HttpSource(checked, timeout, client, false);
+  }
+
+  private HttpSource(URI base, Duration timeout, HttpClient client, boolean owned) {
+    this.base = base;
+    this.timeout = timeout;
+    this.client = client;
+    this.owned = owned;
+  }
+
+  /** {@code base} with a trailing slash, if it is an absolute http(s) URL without query. */
+  private static URI checkedBase(URI base) {
     String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
     if (!base.isAbsolute()
         || !(scheme.equals("http") || scheme.equals("https"))
@@ -42,17 +77,14 @@ final class HttpSource implements LogSource {
       throw new IllegalArgumentException(
           "a log URL is an absolute http(s) URL without query or fragment: " + base);
     }
+    String path = base.getRawPath() == null ? "" : base.getRawPath();
+    return path.endsWith("/") ? base : URI.create(base + "/");
+  }
+
+  private static void checkTimeout(Duration timeout) {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive: " + timeout);
     }
-    String path = base.getRawPath() == null ? "" : base.getRawPath();
-    this.base = path.endsWith("/") ? base : URI.create(base + "/");
-    this.timeout = timeout;
-    this.client =
-        HttpClient.newBuilder()
-            .connectTimeout(timeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
   }
 
   @Override
@@ -99,10 +131,15 @@ final class HttpSource implements LogSource {
     return base.toString();
   }
 
-  /** Stops the client at once, abandoning requests still running (never waits for a peer). */
+  /**
+   * Stops a client the source made at once, abandoning requests still running (never waits for a
+   * peer); a caller's client is the caller's to close.
+   */
   @Override
   public void close() {
-    client.shutdownNow();
+    if (owned) {
+      client.shutdownNow();
+    }
   }
 
   private static LogAuditException unreadable(String path, String detail, Throwable cause) {

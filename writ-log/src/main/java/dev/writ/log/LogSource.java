@@ -1,6 +1,7 @@
 package dev.writ.log;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -11,8 +12,9 @@ import java.util.Optional;
  * ({@code checkpoint}, {@code tile/0/000}, {@code tile/entries/000}) and bounded: a resource longer
  * than the caller's limit is refused after at most that limit plus one byte.
  *
- * <p>Closed set: a folder or HTTP. Implementations are thread-safe; {@link #close()} releases an
- * HTTP client's resources and does nothing for a folder.
+ * <p>Closed set: a folder or HTTP. Implementations are thread-safe; {@link #close()} releases the
+ * resources of an HTTP client the source made itself and does nothing for a folder or for a client
+ * the caller gave.
  */
 public sealed interface LogSource extends AutoCloseable permits FolderSource, HttpSource {
   /**
@@ -46,6 +48,19 @@ public sealed interface LogSource extends AutoCloseable permits FolderSource, Ht
    *     or fragment, or {@code timeout} is not positive
    */
   static LogSource http(URI base, Duration timeout) {
-    return new HttpSource(base, timeout);
+    return HttpSource.ownClient(base, timeout);
+  }
+
+  /**
+   * The log under base URL {@code base}, read with the caller's {@code client}: how it connects is
+   * the caller's choice, e.g. TLS 1.3 to a Writ server authenticated by its trust bundle (the
+   * caller builds the client with that {@link javax.net.ssl.SSLContext}). {@code timeout} bounds
+   * each whole request. The source does not own the client: {@link #close()} leaves it open.
+   *
+   * @throws IllegalArgumentException as {@link #http(URI, Duration)}, and if {@code client} follows
+   *     redirects (a 3xx must stay {@code UNREADABLE}, never lead to another host)
+   */
+  static LogSource http(URI base, HttpClient client, Duration timeout) {
+    return HttpSource.callerClient(base, client, timeout);
   }
 }

@@ -22,8 +22,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Logs written by {@link TileWriter}, audited by {@link LogAuditor}, then broken one way each. One
- * suite, bound to each {@link LogSource}: a folder ({@link LogAuditorTest}) and HTTP ({@link
- * LogAuditorHttpTest}); the folder {@link #dir} is what the source serves.
+ * suite, bound to each {@link LogSource}: a folder ({@link LogAuditorTest}), HTTP with a client of
+ * the source's own ({@link LogAuditorHttpTest}) and with the caller's client ({@link
+ * LogAuditorCallerClientTest}); the folder {@link #dir} is what the source serves.
  */
 abstract class LogAuditorContract {
   static final String ORIGIN = "writ.example/audit";

@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code writ server} (docs/spec/api.md section 8): the server's own entry point, in its own jar,
- * so the server process carries no operator signing code (DESIGN.md section 9). Prints the listen
- * address, the log key and the peer id, then serves until SIGTERM or SIGINT.
+ * so the server process carries no operator signing code (DESIGN.md section 9). Prints the TLS
+ * listen address, the trust bundle file, the log key and the peer id, then serves until SIGTERM or
+ * SIGINT.
  */
 @Command(
     name = "writ server",
@@ -28,7 +29,8 @@ import picocli.CommandLine.Option;
     version = "writ server 0.1.0",
     description = {
       "Runs the Writ authority: verifies writs, spends and audits them in the replicated ledger,"
-          + " and serves receipts and the transparency log over HTTP (docs/spec/api.md).",
+          + " and serves receipts and the transparency log over HTTPS, TLS 1.3 only"
+          + " (docs/spec/api.md).",
       "Without --peers it runs one embedded peer under --data; with --peers and --id it is one"
           + " peer of a 3- or 5-peer group, each peer its own process."
     },
@@ -47,18 +49,11 @@ public final class Main implements Callable<Integer> {
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
-      description = "HTTP listener, loopback only (default: ${DEFAULT-VALUE})",
+      description =
+          "the TLS 1.3 listener, bound to exactly this address (a wildcard only if given);"
+              + " port 0 picks a free one (default: ${DEFAULT-VALUE})",
       defaultValue = ServerConfig.DEFAULT_HOST + ":" + ServerConfig.DEFAULT_PORT)
   String listen;
-
-  @Option(
-      names = "--tls-port",
-      paramLabel = "PORT",
-      description =
-          "TLS 1.3 listener on the --listen address: enrollment, node connections and every other"
-              + " route (default: ${DEFAULT-VALUE}; 0 picks a free port)",
-      defaultValue = "" + ServerConfig.DEFAULT_TLS_PORT)
-  int tlsPort;
 
   @Option(
       names = "--ca",
@@ -146,8 +141,7 @@ public final class Main implements Callable<Integer> {
             },
             "writ-server-stop");
     Runtime.getRuntime().addShutdownHook(hook);
-    System.out.println("listening http://" + server.host() + ":" + server.port());
-    System.out.println("listening https://" + server.host() + ":" + server.tlsPort());
+    System.out.println("listening " + server.uri());
     System.out.println("bundle " + server.bundleFile());
     System.out.println("log key " + server.logKey());
     System.out.println("peer " + config.localId().orElse("p0"));
@@ -167,6 +161,10 @@ public final class Main implements Callable<Integer> {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--listen port is not a number: " + listen, e);
     }
+    String host = listen.substring(0, colon);
+    if (host.length() > 2 && host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1); // [::1]:7300
+    }
     if (!Files.isRegularFile(root)) {
       throw new IllegalArgumentException("--root " + root + " is not a file");
     }
@@ -180,9 +178,8 @@ public final class Main implements Callable<Integer> {
     List<PeerAddress> group = peers.stream().map(PeerAddress::parse).toList();
     Path keyFile = logKey != null ? logKey : data.resolve("log.key");
     return new ServerConfig(
-        listen.substring(0, colon),
+        host,
         port,
-        tlsPort,
         ca != null ? ca : data.resolve("ca"),
         pinned,
         data,

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * and 7): the certificate chain the client presented in this TLS connection is validated again as
  * an X.509-SVID at the server's clock, and the registry check of the handshake runs again, so a
  * node revoked or superseded after it connected is refused on its next request. A request without a
- * certificate (including one on the plain listener) is refused.
+ * certificate is refused.
  *
  * <p>Thread-safe: its parts are.
  */

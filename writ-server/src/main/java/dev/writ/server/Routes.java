@@ -33,7 +33,7 @@ import org.eclipse.jetty.util.Callback;
  * /metrics}, enrollment and SVID renewal (docs/spec/enrollment.md section 3). Any other path is
  * 404, another method on a known path 405. Request bodies are bounded before they are read whole,
  * and writs, enrollment and renewal pass the rate and in-flight limits first. The renewal routes
- * get the client certificate chain of the request's TLS connection (none on the plain listener).
+ * get the client certificate chain of the request's TLS connection (none if the client sent none).
  *
  * <p>Thread-safe: every part it holds is. Blocks a Jetty worker thread while the ledger commits.
  */
@@ -281,8 +281,9 @@ final class Routes extends Handler.Abstract {
 
   /**
    * The certificate chain the client presented in this request's TLS handshake, leaf first; empty
-   * without TLS or without a client certificate. Jetty's {@code SecureRequestCustomizer} (installed
-   * by {@link ServerTls}) exposes the session's data as a request attribute.
+   * without a client certificate (or, fail closed, without TLS session data). Jetty's {@code
+   * SecureRequestCustomizer} (installed by {@link ServerTls}) exposes the session's data as a
+   * request attribute.
    */
   static List<X509Certificate> peerChain(Request request) {
     if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE)

@@ -2,8 +2,6 @@ package dev.writ.server;
 
 import dev.writ.core.TrustRoot;
 import dev.writ.state.StateCluster.PeerAddress;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -13,9 +11,9 @@ import java.util.Optional;
  * Everything {@link WritServer#start(ServerConfig)} needs; defaults are those of docs/spec/api.md
  * sections 5, 6 and 8. Immutable.
  *
- * @param listenHost the HTTP listener's address; must be a loopback address in this part
+ * @param listenHost the address the TLS 1.3 listener binds, exactly as given (a wildcard only if
+ *     that is what is given)
  * @param listenPort its port; 0 picks a free one
- * @param tlsPort the TLS 1.3 listener's port on the same address; 0 picks a free one
  * @param caDir the SPIFFE CA's key and certificate; shared by every peer of a group
  * @param root the pinned trust root writs are verified against
  * @param dataDir where this peer's replicated state lives
@@ -31,7 +29,6 @@ import java.util.Optional;
 public record ServerConfig(
     String listenHost,
     int listenPort,
-    int tlsPort,
     Path caDir,
     TrustRoot root,
     Path dataDir,
@@ -45,7 +42,6 @@ public record ServerConfig(
     Clock clock) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 7300;
-  public static final int DEFAULT_TLS_PORT = 7301;
   public static final String DEFAULT_ORIGIN = "writ.local/log";
   public static final long DEFAULT_RATE = 50_000;
   public static final long DEFAULT_BURST = 5_000;
@@ -53,13 +49,11 @@ public record ServerConfig(
 
   public ServerConfig {
     peers = List.copyOf(peers);
-    if (!isLoopback(listenHost)) {
-      throw new IllegalArgumentException(
-          "this build serves plain HTTP and binds loopback only (TLS comes with node identity): "
-              + listenHost);
+    if (listenHost.isBlank()) {
+      throw new IllegalArgumentException("the listen address is empty");
     }
-    if (listenPort < 0 || listenPort > 65535 || tlsPort < 0 || tlsPort > 65535) {
-      throw new IllegalArgumentException("listen port out of range");
+    if (listenPort < 0 || listenPort > 65535) {
+      throw new IllegalArgumentException("listen port out of range: " + listenPort);
     }
     if (peers.isEmpty() != localId.isEmpty()) {
       throw new IllegalArgumentException("--peers and --id go together");
@@ -77,7 +71,6 @@ public record ServerConfig(
     return new ServerConfig(
         DEFAULT_HOST,
         port,
-        0,
         dataDir.resolve("ca"),
         root,
         dataDir,
@@ -96,7 +89,6 @@ public record ServerConfig(
     return new ServerConfig(
         listenHost,
         listenPort,
-        tlsPort,
         caDir,
         root,
         dataDir,
@@ -108,18 +100,5 @@ public record ServerConfig(
         newBurst,
         newMaxInFlight,
         clock);
-  }
-
-  private static boolean isLoopback(String host) {
-    try {
-      for (InetAddress a : InetAddress.getAllByName(host)) {
-        if (!a.isLoopbackAddress()) {
-          return false;
-        }
-      }
-      return true;
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 }

@@ -16,6 +16,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -27,12 +28,12 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
- * The server's TLS 1.3 listener (docs/spec/enrollment.md section 7, svid.md): a server certificate
- * issued at start by the server's own SPIFFE CA for {@code spiffe://<td>/writ/server} (and the
- * listen address), a fresh P-256 key that never leaves memory, and a trust manager that validates
- * any client SVID and runs the node registry's {@link PeerCheck} on every handshake. Client
- * certificates are requested, not required: operator routes are authorized by writs, node routes
- * check for a node certificate.
+ * The server's one listener, TLS 1.3 (docs/spec/api.md section 1, enrollment.md section 7,
+ * svid.md): a server certificate issued at start by the server's own SPIFFE CA for {@code
+ * spiffe://<td>/writ/server} (and the listen address), a fresh P-256 key that never leaves memory,
+ * and a trust manager that validates any client SVID and runs the node registry's {@link PeerCheck}
+ * on every handshake. Client certificates are requested, not required: operator routes are
+ * authorized by writs, node routes check for a node certificate.
  *
  * <p>Not thread-safe to build; the connector it makes is.
  */
@@ -58,16 +59,35 @@ final class ServerTls {
   static ServerTls create(SpiffeCa ca, ServerConfig config, SecureRandom random)
       throws IOException {
     try {
+      String host = config.listenHost();
+      List<String> dnsNames =
+          isAddressLiteral(host) || host.equals("localhost")
+              ? List.of("localhost")
+              : List.of("localhost", host);
+      List<InetAddress> ips =
+          Arrays.stream(InetAddress.getAllByName(host))
+              .filter(a -> !a.isAnyLocalAddress())
+              .toList();
       SvidCredentials credentials =
           ca.issueServerCredentials(
               serverId(config.root().contents().trustDomain()),
-              List.of("localhost"),
-              List.of(InetAddress.getByName(config.listenHost())),
+              dnsNames,
+              ips,
               SERVER_CERT_TTL,
               random);
       return new ServerTls(ca, credentials, random);
-    } catch (SvidException e) {
-      throw new IOException("cannot make the server's TLS certificate", e);
+    } catch (SvidException | IllegalArgumentException e) {
+      throw new IOException("cannot make the server's TLS certificate: " + e.getMessage(), e);
+    }
+  }
+
+  /** An IPv4 or IPv6 address written as such, not a name to resolve. */
+  private static boolean isAddressLiteral(String host) {
+    try {
+      InetAddress.ofLiteral(host);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 

@@ -12,6 +12,7 @@ import dev.writ.state.RatisSpendLedger;
 import dev.writ.state.RegistryView;
 import dev.writ.state.StateCluster;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,18 +25,17 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The Writ authority over HTTP on loopback: verifies writs against a pinned {@link TrustRoot},
- * spends and audits them in an embedded single-peer {@link StateCluster} whose data lives in a
- * directory, and answers with canonical JSON. Plain HTTP on 127.0.0.1 only in this slice; mTLS
- * (DESIGN.md section 5) comes later.
+ * The Writ authority over HTTP/1.1 on one TLS 1.3 listener (docs/spec/api.md section 1): verifies
+ * writs against a pinned {@link TrustRoot}, spends and audits them in a {@link StateCluster} peer
+ * whose data lives in a directory, enrolls and renews nodes, and answers with canonical JSON. There
+ * is no plaintext listener: clients authenticate the server by the trust bundle ({@link
+ * #bundleFile()}) and its SPIFFE ID, nodes present their SVIDs. Raft traffic between peers is not
+ * part of this listener (it is plaintext gRPC on the peers' own addresses).
  *
  * <p>Restarting on the same data directory keeps every spent id spent. Not thread-safe for start
  * and close; request handling is.
  */
 public final class WritServer implements AutoCloseable {
-  /** The loopback address the server binds; never a wildcard. */
-  public static final String HOST = ServerConfig.DEFAULT_HOST;
-
   /** How long a request waits for the ledger to commit before it is answered 503. */
   static final Duration LEDGER_TIMEOUT = Duration.ofSeconds(10);
 
@@ -52,7 +52,6 @@ public final class WritServer implements AutoCloseable {
   private final RatisSpendLedger ledger;
   private final Server http;
   private final ServerConnector connector;
-  private final ServerConnector tlsConnector;
   private final HandshakeAudit handshakes;
   private final Path bundleFile;
   private final String vkey;
@@ -62,7 +61,6 @@ public final class WritServer implements AutoCloseable {
       RatisSpendLedger ledger,
       Server http,
       ServerConnector connector,
-      ServerConnector tlsConnector,
       HandshakeAudit handshakes,
       Path bundleFile,
       String vkey) {
@@ -70,7 +68,6 @@ public final class WritServer implements AutoCloseable {
     this.ledger = ledger;
     this.http = http;
     this.connector = connector;
-    this.tlsConnector = tlsConnector;
     this.handshakes = handshakes;
     this.bundleFile = bundleFile;
     this.vkey = vkey;
@@ -94,11 +91,6 @@ public final class WritServer implements AutoCloseable {
     return cluster.registry();
   }
 
-  /** The bound TLS port. */
-  public int tlsPort() {
-    return tlsConnector.getLocalPort();
-  }
-
   /** The trust bundle file (PEM of the SPIFFE CA) this server wrote. */
   public Path bundleFile() {
     return bundleFile;
@@ -118,7 +110,7 @@ public final class WritServer implements AutoCloseable {
 
   /**
    * Starts the embedded single peer under {@code dataDir} with every default of {@link
-   * ServerConfig#embedded} and the HTTP listener on {@code port} (0 picks a free one).
+   * ServerConfig#embedded} and the TLS listener on 127.0.0.1:{@code port} (0 picks a free one).
    */
   public static WritServer start(int port, TrustRoot root, Path dataDir, Clock clock)
       throws IOException {
@@ -126,14 +118,25 @@ public final class WritServer implements AutoCloseable {
   }
 
   /**
-   * Starts the state peer (new or existing data), loads or creates the log key, and starts the HTTP
-   * listener.
+   * Starts the state peer (new or existing data), loads or creates the log key and the SPIFFE CA,
+   * writes the trust bundle, and starts the TLS listener.
    *
    * @throws IOException if any part cannot start; whatever started is stopped again
    */
   public static WritServer start(ServerConfig config) throws IOException {
     LogKeySigner logKey =
         LogKeyFile.loadOrCreate(config.logKeyFile(), config.origin(), new SecureRandom());
+    // the CA and the server certificate first: a bad listen address fails before the peer starts
+    SecureRandom random = new SecureRandom();
+    SpiffeCa ca =
+        SpiffeCa.loadOrCreate(
+            config.caDir(),
+            new TrustDomain(config.root().contents().trustDomain()),
+            config.clock(),
+            random);
+    Path bundleFile = config.caDir().resolve(BUNDLE_FILE);
+    writeBundle(bundleFile, ca.bundle().format());
+    ServerTls tls = ServerTls.create(ca, config, random);
     StateCluster cluster =
         config.peers().isEmpty()
             ? StateCluster.startEmbedded(config.dataDir())
@@ -169,16 +172,6 @@ public final class WritServer implements AutoCloseable {
             return cluster.localAppliedIndex();
           }
         };
-    SecureRandom random = new SecureRandom();
-    SpiffeCa ca =
-        SpiffeCa.loadOrCreate(
-            config.caDir(),
-            new TrustDomain(config.root().contents().trustDomain()),
-            config.clock(),
-            random);
-    Path bundleFile = config.caDir().resolve(BUNDLE_FILE);
-    writeBundle(bundleFile, ca.bundle().format());
-    ServerTls tls = ServerTls.create(ca, config, random);
     HandshakeAudit handshakes = new HandshakeAudit(ledger, metrics);
     EnrollAudit enrollAudit =
         new EnrollAudit(ledger, new ReceiptIssuer(log, checkpoints, LEDGER_TIMEOUT), metrics);
@@ -206,16 +199,11 @@ public final class WritServer implements AutoCloseable {
             SVID_TTL,
             config.clock());
     Server http = new Server(threadPool());
-    ServerConnector connector = new ServerConnector(http);
+    ServerConnector connector = tls.connector(http, peerCheck, handshakes, config.clock());
     connector.setHost(config.listenHost());
     connector.setPort(config.listenPort());
     connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
     http.addConnector(connector);
-    ServerConnector tlsConnector = tls.connector(http, peerCheck, handshakes, config.clock());
-    tlsConnector.setHost(config.listenHost());
-    tlsConnector.setPort(config.tlsPort());
-    tlsConnector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
-    http.addConnector(tlsConnector);
     http.setHandler(
         new Routes(
             enrollment,
@@ -230,19 +218,19 @@ public final class WritServer implements AutoCloseable {
             status));
     WritServer server =
         new WritServer(
-            cluster,
-            ledger,
-            http,
-            connector,
-            tlsConnector,
-            handshakes,
-            bundleFile,
-            checkpoints.vkey());
+            cluster, ledger, http, connector, handshakes, bundleFile, checkpoints.vkey());
     try {
       http.start();
     } catch (Exception e) { // Jetty's start() declares Exception
       IOException failure =
-          new IOException("HTTP listener did not start on " + config.listenHost(), e);
+          new IOException(
+              "TLS listener did not start on "
+                  + config.listenHost()
+                  + ":"
+                  + config.listenPort()
+                  + ": "
+                  + e.getMessage(),
+              e);
       try {
         server.close();
       } catch (IOException suppressed) {
@@ -264,24 +252,31 @@ public final class WritServer implements AutoCloseable {
     return vkey;
   }
 
-  /** The address the listener is bound to. */
+  /** The address the TLS listener is bound to, as configured. */
   public String host() {
     return connector.getHost();
   }
 
-  /** The bound port. */
+  /** The TLS listener's bound port. */
   public int port() {
     return connector.getLocalPort();
   }
 
-  /** Stops HTTP first, so no request reaches a closed ledger, then the ledger and the peer. */
+  /** The TLS listener's base URL, {@code https://HOST:PORT} (an IPv6 address in brackets). */
+  public URI uri() {
+    String host = host();
+    return URI.create(
+        "https://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port());
+  }
+
+  /** Stops the listener first, so no request reaches a closed ledger, then the ledger and peer. */
   @Override
   public void close() throws IOException {
     IOException failure = null;
     try {
       http.stop();
     } catch (Exception e) { // Jetty's stop() declares Exception
-      failure = new IOException("HTTP listener did not stop", e);
+      failure = new IOException("TLS listener did not stop", e);
     }
     handshakes.close();
     failure = closeQuietly(ledger, failure);

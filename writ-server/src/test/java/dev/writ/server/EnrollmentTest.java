@@ -22,9 +22,6 @@ import dev.writ.identity.svid.NodeKey;
 import dev.writ.identity.svid.SvidCredentials;
 import dev.writ.identity.svid.TrustBundle;
 import dev.writ.identity.svid.TrustDomain;
-import dev.writ.identity.tls.MtlsContexts;
-import dev.writ.identity.tls.RefusalListener;
-import dev.writ.identity.tls.SvidClientTrustManager;
 import dev.writ.identity.tls.SvidKeyManager;
 import dev.writ.identity.tpm.AttestationKeyType;
 import dev.writ.identity.tpm.PcrId;
@@ -49,7 +46,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -130,7 +126,7 @@ class EnrollmentTest {
   }
 
   private URI tls() {
-    return URI.create("https://127.0.0.1:" + server.tlsPort());
+    return server.uri();
   }
 
   /** Opens an enrollment and returns the writ signed by {@code signers}. */
@@ -414,20 +410,7 @@ class EnrollmentTest {
   }
 
   private HttpClient client(SvidKeyManager keys) throws Exception {
-    SSLContext ctx =
-        MtlsContexts.client(
-            keys,
-            new SvidClientTrustManager(
-                () -> bundle,
-                clock,
-                new SpiffeId(TestFleet.TRUST_DOMAIN, "/writ/server"),
-                RefusalListener.NONE),
-            new SecureRandom());
-    return HttpClient.newBuilder()
-        .sslContext(ctx)
-        .sslParameters(MtlsContexts.clientParameters())
-        .version(HttpClient.Version.HTTP_1_1)
-        .build();
+    return TlsClients.withKeys(server, clock, keys);
   }
 
   private JsonValue.JsonObject post(String path, String body, int expectedStatus) throws Exception {

@@ -39,12 +39,12 @@ class LogEndpointsTest {
 
   @TempDir Path dir;
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
   private WritServer server;
+  private HttpClient http;
 
   @BeforeEach
   void start() throws IOException {
-    server = WritServer.start(0, FLEET.root(), dir.resolve("data"), CLOCK);
+    serve(dir.resolve("data"));
   }
 
   @AfterEach
@@ -52,7 +52,9 @@ class LogEndpointsTest {
     if (server != null) {
       server.close();
     }
-    http.close();
+    if (http != null) {
+      http.close();
+    }
   }
 
   @Test
@@ -68,7 +70,7 @@ class LogEndpointsTest {
   void logKey_survivesRestart() throws Exception {
     String before = server.logKey();
     server.close();
-    server = WritServer.start(0, FLEET.root(), dir.resolve("data"), CLOCK);
+    serve(dir.resolve("data"));
 
     assertThat(server.logKey()).isEqualTo(before);
   }
@@ -173,10 +175,7 @@ class LogEndpointsTest {
   @Test
   void post_overTheRate_isTooManyRequestsAndNotAudited() throws Exception {
     server.close();
-    server =
-        WritServer.start(
-            ServerConfig.embedded(0, FLEET.root(), dir.resolve("data2"), CLOCK)
-                .withLimits(1, 1, 16));
+    serve(ServerConfig.embedded(0, FLEET.root(), dir.resolve("data2"), CLOCK).withLimits(1, 1, 16));
     int admitted = 0;
     HttpResponse<byte[]> limited = null;
     for (int i = 0; i < 4 && limited == null; i++) { // 1/s with a burst of 1: one of 4 is over
@@ -232,7 +231,20 @@ class LogEndpointsTest {
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
+  /** Starts the server and a TLS client that trusts its bundle (a new CA for new data). */
+  private void serve(ServerConfig config) throws IOException {
+    server = WritServer.start(config);
+    if (http != null) {
+      http.close();
+    }
+    http = TlsClients.anonymous(server, CLOCK);
+  }
+
+  private void serve(Path data) throws IOException {
+    serve(ServerConfig.embedded(0, FLEET.root(), data, CLOCK));
+  }
+
   private URI uri(String path) {
-    return URI.create("http://" + WritServer.HOST + ":" + server.port() + path);
+    return server.uri().resolve(path);
   }
 }

@@ -35,11 +35,27 @@ class MainTest {
   }
 
   @Test
-  void nonLoopbackListener_isUsageError() {
+  void tlsPortOption_isGone_usageError() {
+    assertThat(
+            Main.run(
+                new String[] {"--data", dir.toString(), "--root", vectorRoot(), "--tls-port", "0"}))
+        .isEqualTo(2);
+  }
+
+  @Test
+  void listenWithoutPort_isUsageError() {
+    assertThat(
+            Main.run(
+                new String[] {"--data", dir.toString(), "--root", vectorRoot(), "--listen", "h"}))
+        .isEqualTo(2);
+  }
+
+  @Test
+  void listenPortOutOfRange_isUsageError() {
     assertThat(
             Main.run(
                 new String[] {
-                  "--data", dir.toString(), "--root", vectorRoot(), "--listen", "192.0.2.1:7300"
+                  "--data", dir.toString(), "--root", vectorRoot(), "--listen", "127.0.0.1:65536"
                 }))
         .isEqualTo(2);
   }

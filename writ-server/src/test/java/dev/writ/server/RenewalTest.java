@@ -23,9 +23,6 @@ import dev.writ.identity.Fingerprint;
 import dev.writ.identity.svid.SvidCredentials;
 import dev.writ.identity.svid.TrustBundle;
 import dev.writ.identity.svid.TrustDomain;
-import dev.writ.identity.tls.MtlsContexts;
-import dev.writ.identity.tls.RefusalListener;
-import dev.writ.identity.tls.SvidClientTrustManager;
 import dev.writ.identity.tls.SvidKeyManager;
 import dev.writ.identity.tpm.AttestationKeyType;
 import dev.writ.identity.tpm.PcrId;
@@ -58,7 +55,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -287,25 +283,20 @@ class RenewalTest {
   @Test
   void renewRoutes_withoutClientCertificate_denyWithUnknownNodeAndReceipt() throws Exception {
     enroll("web-1", Optional.of(tpm()));
-    URI plain = URI.create("http://" + server.host() + ":" + server.port());
+    JsonValue.JsonObject challenge =
+        post(Optional.empty(), tls(), "/v1/svid/challenge", "{\"evidence_kind\":\"none\"}", 403);
+    JsonValue.JsonObject renew =
+        post(
+            Optional.empty(),
+            tls(),
+            "/v1/svid/renew",
+            "{\"challenge\":\"" + b64(new byte[32]) + "\",\"csr\":\"" + csr() + "\"}",
+            403);
 
-    for (URI base : List.of(tls(), plain)) {
-      JsonValue.JsonObject challenge =
-          post(Optional.empty(), base, "/v1/svid/challenge", "{\"evidence_kind\":\"none\"}", 403);
-      JsonValue.JsonObject renew =
-          post(
-              Optional.empty(),
-              base,
-              "/v1/svid/renew",
-              "{\"challenge\":\"" + b64(new byte[32]) + "\",\"csr\":\"" + csr() + "\"}",
-              403);
-
-      for (JsonValue.JsonObject answer : List.of(challenge, renew)) {
-        assertThat(answer.members().get("reason"))
-            .as(base.toString())
-            .isEqualTo(new JsonValue.JsonString("UNKNOWN_NODE"));
-        assertThat(answer.members()).containsKey("receipt");
-      }
+    for (JsonValue.JsonObject answer : List.of(challenge, renew)) {
+      assertThat(answer.members().get("reason"))
+          .isEqualTo(new JsonValue.JsonString("UNKNOWN_NODE"));
+      assertThat(answer.members()).containsKey("receipt");
     }
   }
 
@@ -323,7 +314,7 @@ class RenewalTest {
   // --- helpers
 
   private URI tls() {
-    return URI.create("https://127.0.0.1:" + server.tlsPort());
+    return server.uri();
   }
 
   private TpmDevice tpm() throws IOException {
@@ -450,20 +441,7 @@ class RenewalTest {
   }
 
   private HttpClient client(SvidKeyManager keys) throws Exception {
-    SSLContext ctx =
-        MtlsContexts.client(
-            keys,
-            new SvidClientTrustManager(
-                () -> bundle,
-                clock,
-                new SpiffeId(TestFleet.TRUST_DOMAIN, "/writ/server"),
-                RefusalListener.NONE),
-            new SecureRandom());
-    return HttpClient.newBuilder()
-        .sslContext(ctx)
-        .sslParameters(MtlsContexts.clientParameters())
-        .version(HttpClient.Version.HTTP_1_1)
-        .build();
+    return TlsClients.withKeys(server, clock, keys);
   }
 
   /** POSTs {@code body} presenting {@code creds} (empty: no client certificate). */

@@ -40,12 +40,12 @@ class WritServerTest {
 
   @TempDir Path dir;
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
   private WritServer server;
+  private HttpClient http;
 
   @BeforeEach
   void start() throws IOException {
-    server = WritServer.start(0, FLEET.root(), dir, CLOCK);
+    serve(dir);
   }
 
   @AfterEach
@@ -53,7 +53,9 @@ class WritServerTest {
     if (server != null) {
       server.close();
     }
-    http.close();
+    if (http != null) {
+      http.close();
+    }
   }
 
   @Test
@@ -131,7 +133,7 @@ class WritServerTest {
     assertThat(post(writ).statusCode()).isEqualTo(200);
     server.close();
     server = null;
-    server = WritServer.start(0, FLEET.root(), dir, CLOCK);
+    serve(dir);
 
     HttpResponse<String> r = post(writ);
 
@@ -214,7 +216,20 @@ class WritServerTest {
         request.timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Starts the server and a TLS client that trusts its bundle (a new CA for new data). */
+  private void serve(ServerConfig config) throws IOException {
+    server = WritServer.start(config);
+    if (http != null) {
+      http.close();
+    }
+    http = TlsClients.anonymous(server, CLOCK);
+  }
+
+  private void serve(Path data) throws IOException {
+    serve(ServerConfig.embedded(0, FLEET.root(), data, CLOCK));
+  }
+
   private URI uri(String path) {
-    return URI.create("http://" + WritServer.HOST + ":" + server.port() + path);
+    return server.uri().resolve(path);
   }
 }

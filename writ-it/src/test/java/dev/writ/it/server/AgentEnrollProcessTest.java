@@ -139,9 +139,7 @@ class AgentEnrollProcessTest {
                 "--root",
                 root.toString(),
                 "--listen",
-                "127.0.0.1:0",
-                "--tls-port",
-                "0"));
+                "127.0.0.1:0"));
     tls = URI.create("https://" + server.printed("listening https://"));
     bundleFile = Path.of(server.printed("bundle "));
     bundle = TrustBundle.parse(new TrustDomain(TD), Files.readAllBytes(bundleFile));

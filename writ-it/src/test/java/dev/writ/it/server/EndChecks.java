@@ -38,8 +38,7 @@ final class EndChecks {
     List<SignedWrit> pending = writs;
     for (int round = 0; !pending.isEmpty(); round++) {
       List<SignedWrit> again = new ArrayList<>();
-      for (LoadRun.Attempt a :
-          LoadRun.start(pending, threads, group::pick, REPLAY_LIMIT).awaitAll()) {
+      for (LoadRun.Attempt a : LoadRun.start(pending, threads, group, REPLAY_LIMIT).awaitAll()) {
         boolean undecided = a.answer().map(x -> x.status() == 503).orElse(false);
         if (undecided && round < RETRY_ROUNDS) {
           again.add(a.writ());
@@ -72,7 +71,7 @@ final class EndChecks {
     List<SignedWrit> unknown = tally.unknown();
     System.out.println(
         tally.recordUnknownReplays(
-            LoadRun.start(unknown, threads, group::pick, REPLAY_LIMIT).awaitAll(), unknown.size()));
+            LoadRun.start(unknown, threads, group, REPLAY_LIMIT).awaitAll(), unknown.size()));
     Checkpoint agreed = group.awaitAgreement(AGREEMENT_TIMEOUT);
     Optional<String> trusted = LogChecks.earliest(tally.receipts());
     List<ServedLog> logs = new ArrayList<>();

@@ -62,7 +62,7 @@ class KillNineSinglePeerTest {
         server.restart("p0", RESTART_TIMEOUT);
       }
       server.awaitLeader(LEADER_TIMEOUT);
-      LoadRun load = LoadRun.start(writs, THREADS, server::pick, RUN_LIMIT);
+      LoadRun load = LoadRun.start(writs, THREADS, server, RUN_LIMIT);
       // the delay counts from the first answer: a cold server's first commit takes about a second
       long firstAnswer = load.awaitFirstAnswer(LEADER_TIMEOUT);
       Thread.sleep(300 + random.nextInt(1_201));

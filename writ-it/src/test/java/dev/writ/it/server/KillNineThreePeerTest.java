@@ -59,7 +59,7 @@ class KillNineThreePeerTest {
       long start = System.nanoTime();
       List<SignedWrit> writs = fleet.presign(WRITS_PER_RUN);
       group.awaitLeader(LEADER_TIMEOUT);
-      LoadRun load = LoadRun.start(writs, THREADS, group::pick, RUN_LIMIT);
+      LoadRun load = LoadRun.start(writs, THREADS, group, RUN_LIMIT);
       long firstAnswer = load.awaitFirstAnswer(LEADER_TIMEOUT); // the delay counts from here
       Thread.sleep(300 + random.nextInt(1_201));
       String victim = group.awaitLeader(LEADER_TIMEOUT);

@@ -46,6 +46,7 @@ final class LoadRun {
 
   private final List<SignedWrit> writs;
   private final Supplier<Optional<Target>> targets;
+  private final Supplier<WritClient> clients;
   private final long started;
   private final long deadline;
   private final AtomicInteger next = new AtomicInteger();
@@ -54,20 +55,37 @@ final class LoadRun {
   private final CountDownLatch firstAnswer = new CountDownLatch(1);
   private volatile boolean stopped;
 
-  private LoadRun(List<SignedWrit> writs, Supplier<Optional<Target>> targets, Duration limit) {
+  private LoadRun(
+      List<SignedWrit> writs,
+      Supplier<Optional<Target>> targets,
+      Supplier<WritClient> clients,
+      Duration limit) {
     this.writs = List.copyOf(writs);
     this.targets = targets;
+    this.clients = clients;
     this.started = System.nanoTime();
     this.deadline = started + limit.toNanos();
   }
 
   /**
-   * Starts {@code threads} posters over {@code writs}; each post goes to the target {@code targets}
-   * picks then (empty: none is up, wait).
+   * Starts {@code threads} posters over {@code writs}, each with its own client from {@code group};
+   * each post goes to the peer the group picks then (none is up: wait).
    */
-  static LoadRun start(
-      List<SignedWrit> writs, int threads, Supplier<Optional<Target>> targets, Duration limit) {
-    LoadRun run = new LoadRun(writs, targets, limit);
+  static LoadRun start(List<SignedWrit> writs, int threads, PeerGroup group, Duration limit) {
+    return start(writs, threads, group::pick, group::newClient, limit);
+  }
+
+  /**
+   * Starts {@code threads} posters over {@code writs}, each with a client from {@code clients};
+   * each post goes to the target {@code targets} picks then (empty: none is up, wait).
+   */
+  private static LoadRun start(
+      List<SignedWrit> writs,
+      int threads,
+      Supplier<Optional<Target>> targets,
+      Supplier<WritClient> clients,
+      Duration limit) {
+    LoadRun run = new LoadRun(writs, targets, clients, limit);
     for (int i = 0; i < threads; i++) {
       Thread t = new Thread(run::post, "writ-load-" + i);
       t.setDaemon(true);
@@ -78,7 +96,7 @@ final class LoadRun {
   }
 
   private void post() {
-    try (WritClient client = new WritClient()) {
+    try (WritClient client = clients.get()) {
       while (!stopped && System.nanoTime() - deadline < 0) {
         Optional<Target> target = targets.get();
         if (target.isEmpty()) {

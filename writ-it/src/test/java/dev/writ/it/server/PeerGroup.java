@@ -1,6 +1,10 @@
 package dev.writ.it.server;
 
+import dev.writ.core.TestFleet;
 import dev.writ.core.json.JsonValue;
+import dev.writ.identity.svid.SvidException;
+import dev.writ.identity.svid.TrustBundle;
+import dev.writ.identity.svid.TrustDomain;
 import dev.writ.log.Checkpoint;
 import dev.writ.log.LogVerificationException;
 import dev.writ.log.NoteVerifierKey;
@@ -11,6 +15,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,9 +28,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The writ server processes of one test: one embedded peer, or a group of three where each peer is
- * its own process with its own HTTP and Raft port, all sharing one data directory (peer X under
- * {@code DIR/X}) and one log key file. Ports are fixed for the group's life, so a killed peer comes
- * back where the others expect it. Knows which peers are up, to spread client posts over them.
+ * its own process with its own TLS and Raft port, all sharing one data directory (peer X under
+ * {@code DIR/X}), one log key file and one SPIFFE CA directory, so every peer prints the same log
+ * key and the same trust bundle. Ports are fixed for the group's life, so a killed peer comes back
+ * where the others expect it. Knows which peers are up, to spread client posts over them, and makes
+ * TLS clients that trust the group's bundle.
  *
  * <p>Start, kill and restart are for the test thread; {@link #pick} and {@link #isUp} for any.
  */
@@ -36,12 +43,14 @@ final class PeerGroup implements AutoCloseable {
   private final Path dataDir;
   private final Path root;
   private final Path logKey;
+  private final Path caDir;
   private final Map<String, Integer> httpPorts = new LinkedHashMap<>();
   private final Map<String, Integer> raftPorts = new LinkedHashMap<>();
   private final Map<String, ServerProcess> running = new ConcurrentHashMap<>();
   private final Map<String, Boolean> up = new ConcurrentHashMap<>();
   private final AtomicInteger turn = new AtomicInteger();
-  private final WritClient client = new WritClient();
+  private volatile TrustBundle bundle;
+  private WritClient client;
   private String vkey;
 
   private PeerGroup(Children children, Path dataDir, Path root, int peers) {
@@ -49,6 +58,7 @@ final class PeerGroup implements AutoCloseable {
     this.dataDir = dataDir;
     this.root = root;
     this.logKey = dataDir.resolve("log.key");
+    this.caDir = dataDir.resolve("ca");
     for (int i = 0; i < peers; i++) {
       httpPorts.put("p" + i, freePort());
       if (peers > 1) {
@@ -80,15 +90,15 @@ final class PeerGroup implements AutoCloseable {
   }
 
   URI base(String id) {
-    return URI.create("http://127.0.0.1:" + httpPorts.get(id));
+    return URI.create("https://127.0.0.1:" + httpPorts.get(id));
   }
 
   private List<String> args(String id) {
     List<String> a = new ArrayList<>();
     a.addAll(List.of("--data", dataDir.toString(), "--root", root.toString()));
     a.addAll(List.of("--listen", "127.0.0.1:" + httpPorts.get(id)));
-    a.addAll(List.of("--tls-port", "0"));
     a.addAll(List.of("--log-key", logKey.toString()));
+    a.addAll(List.of("--ca", caDir.toString()));
     if (!raftPorts.isEmpty()) {
       List<String> peers = new ArrayList<>();
       raftPorts.forEach((p, port) -> peers.add(p + "=127.0.0.1:" + port));
@@ -98,8 +108,8 @@ final class PeerGroup implements AutoCloseable {
   }
 
   /**
-   * Launches every peer at once (so they race to create the log key file) and waits until each is
-   * ready; all must print the same log key.
+   * Launches every peer at once (so they race to create the log key file and the CA) and waits
+   * until each is ready; all must print the same log key and the same bundle.
    */
   void startAll() throws IOException, InterruptedException {
     Map<String, ServerProcess> launched = new LinkedHashMap<>();
@@ -121,8 +131,35 @@ final class PeerGroup implements AutoCloseable {
     } else if (!vkey.equals(r.vkey())) {
       throw new AssertionError(p.name() + " prints log key " + r.vkey() + ", not " + vkey);
     }
+    if (!r.bundle().equals(caDir.resolve("bundle.pem"))) {
+      throw new AssertionError(p.name() + " prints bundle " + r.bundle() + ", not in " + caDir);
+    }
+    TrustBundle printed = readBundle(r.bundle());
+    if (bundle == null) {
+      bundle = printed;
+      client = new WritClient(printed);
+    } else if (!bundle.authorities().equals(printed.authorities())) {
+      throw new AssertionError(p.name() + " serves another CA than the group's: " + printed);
+    }
     running.put(id, p);
     up.put(id, true);
+  }
+
+  private static TrustBundle readBundle(Path file) throws IOException {
+    try {
+      return TrustBundle.parse(new TrustDomain(TestFleet.TRUST_DOMAIN), Files.readAllBytes(file));
+    } catch (SvidException e) {
+      throw new AssertionError(file + " is not the fleet's trust bundle", e);
+    }
+  }
+
+  /** A new TLS client trusting the group's bundle; only after a peer started. */
+  WritClient newClient() {
+    TrustBundle b = bundle;
+    if (b == null) {
+      throw new IllegalStateException("no peer started yet");
+    }
+    return new WritClient(b);
   }
 
   /** The log key every peer printed at startup. */
@@ -189,7 +226,7 @@ final class PeerGroup implements AutoCloseable {
   /** {@code GET /v1/status} of a peer, empty if it does not answer. */
   Optional<Map<String, JsonValue>> status(String id) throws InterruptedException {
     try {
-      return Optional.of(Json.object(client.get(base(id), "/v1/status"), "status of " + id));
+      return Optional.of(Json.object(client().get(base(id), "/v1/status"), "status of " + id));
     } catch (IOException e) {
       return Optional.empty();
     }
@@ -227,7 +264,7 @@ final class PeerGroup implements AutoCloseable {
       Map<String, Checkpoint> seen = new LinkedHashMap<>();
       for (String id : ids()) {
         try {
-          String note = client.getText(base(id), "/checkpoint");
+          String note = client().getText(base(id), "/checkpoint");
           seen.put(
               id,
               Checkpoint.parse(
@@ -248,14 +285,20 @@ final class PeerGroup implements AutoCloseable {
     }
   }
 
+  /** The group's shared client; only after a peer started. */
   WritClient client() {
+    if (client == null) {
+      throw new IllegalStateException("no peer started yet");
+    }
     return client;
   }
 
   /** Kills every peer still running. */
   @Override
   public void close() {
-    client.close();
+    if (client != null) {
+      client.close();
+    }
     for (String id : List.copyOf(running.keySet())) {
       up.put(id, false);
       running.remove(id).close();

@@ -75,7 +75,7 @@ class RacedReplayTest {
       List<LoadRun.Target> targets = new ArrayList<>();
       for (int i = 0; i < RACERS; i++) {
         LoadRun.Target t = group.target(group.ids().get(i % group.ids().size()));
-        WritClient c = new WritClient();
+        WritClient c = group.newClient();
         c.get(t.base(), "/healthz"); // open the connection before the race
         clients.add(c);
         targets.add(t);

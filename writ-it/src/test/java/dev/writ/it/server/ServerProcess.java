@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One {@code writ server} child process, started from writ-server's own jar with the same {@code
- * java} as the test JVM, its stdout and stderr in files. {@link #awaitReady} waits for the three
+ * java} as the test JVM, its stdout and stderr in files. {@link #awaitReady} waits for the four
  * lines the server prints once it serves (docs/spec/api.md section 8); {@link #kill} is SIGKILL.
  *
  * <p>Not thread-safe, except {@link #kill} and {@link #isAlive}, which any thread may call.
@@ -31,8 +31,13 @@ final class ServerProcess implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(50);
   private static final Duration EXIT_WAIT = Duration.ofSeconds(15);
 
-  /** What the server printed once ready. */
-  record Ready(URI base, String vkey, String peer) {}
+  /**
+   * What the server printed once ready.
+   *
+   * @param base its TLS listener, {@code https://HOST:PORT}
+   * @param bundle the trust bundle file clients authenticate it by
+   */
+  record Ready(URI base, Path bundle, String vkey, String peer) {}
 
   private final String name;
   private final Process process;
@@ -95,7 +100,7 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * Waits until the server printed its listen address, log key and peer id.
+   * Waits until the server printed its listen address, bundle file, log key and peer id.
    *
    * @throws IllegalStateException if it exits first or is not ready in time
    */
@@ -120,21 +125,24 @@ final class ServerProcess implements AutoCloseable {
 
   private Ready parseReady() throws IOException {
     String base = null;
+    String bundle = null;
     String vkey = null;
     String peer = null;
     for (String line : lines(out)) {
-      if (line.startsWith("listening http://")) {
+      if (line.startsWith("listening https://")) {
         base = line.substring("listening ".length()).strip();
+      } else if (line.startsWith("bundle ")) {
+        bundle = line.substring("bundle ".length()).strip();
       } else if (line.startsWith("log key ")) {
         vkey = line.substring("log key ".length()).strip();
       } else if (line.startsWith("peer ")) {
         peer = line.substring("peer ".length()).strip();
       }
     }
-    if (base == null || vkey == null || peer == null) {
+    if (base == null || bundle == null || vkey == null || peer == null) {
       return null;
     }
-    return new Ready(URI.create(base), vkey, peer);
+    return new Ready(URI.create(base), Path.of(bundle), vkey, peer);
   }
 
   /** What the server printed; only after {@link #awaitReady} returned. */

@@ -1,16 +1,28 @@
 package dev.writ.it.server;
 
+import dev.writ.core.SpiffeId;
+import dev.writ.identity.svid.TrustBundle;
+import dev.writ.identity.tls.MtlsContexts;
+import dev.writ.identity.tls.RefusalListener;
+import dev.writ.identity.tls.SvidClientTrustManager;
+import dev.writ.identity.tls.SvidKeyManager;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
- * A plain HTTP/1.1 client of one or more writ servers on loopback, with bounded connect and request
- * times. POST is never retried by the JDK client, so each {@link #post} sends the envelope once.
+ * An HTTP/1.1 client of one or more writ servers over TLS 1.3, as an operator's client is (api.md
+ * section 1): no client certificate, the server authenticated by the trust bundle the servers
+ * printed and its SPIFFE ID {@code spiffe://<td>/writ/server}, no host name check; bounded connect
+ * and request times. POST is never retried by the JDK client, so each {@link #post} sends the
+ * envelope once.
  *
  * <p>Thread-safe (the JDK client is); each load thread still gets its own, so that connections are
  * not shared between threads.
@@ -21,11 +33,28 @@ final class WritClient implements AutoCloseable {
   /** Above the server's 10 s ledger timeout, so a slow commit is a 503, not a client timeout. */
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(25);
 
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(CONNECT_TIMEOUT)
-          .build();
+  private final HttpClient http;
+
+  /** A client trusting {@code bundle}; certificates are validated at the real time. */
+  WritClient(TrustBundle bundle) {
+    SpiffeId server = new SpiffeId(bundle.trustDomain().name(), "/writ/server");
+    try {
+      this.http =
+          HttpClient.newBuilder()
+              .sslContext(
+                  MtlsContexts.client(
+                      SvidKeyManager.empty(),
+                      new SvidClientTrustManager(
+                          () -> bundle, Clock.systemUTC(), server, RefusalListener.NONE),
+                      new SecureRandom()))
+              .sslParameters(MtlsContexts.clientParameters())
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(CONNECT_TIMEOUT)
+              .build();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build the TLS client: " + e.getMessage(), e);
+    }
+  }
 
   /** Posts {@code envelope} to {@code base/v1/writs}. */
   Answer post(URI base, byte[] envelope) throws IOException, InterruptedException {
