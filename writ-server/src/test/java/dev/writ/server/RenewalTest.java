@@ -8,7 +8,6 @@ import dev.writ.agent.EnrollException;
 import dev.writ.agent.Enroller;
 import dev.writ.agent.Renewer;
 import dev.writ.agent.TpmDevice;
-import dev.writ.core.AttestationPolicy;
 import dev.writ.core.Capability;
 import dev.writ.core.Posture;
 import dev.writ.core.SpiffeId;
@@ -19,10 +18,8 @@ import dev.writ.core.WritPayload;
 import dev.writ.core.json.JsonLimits;
 import dev.writ.core.json.JsonReader;
 import dev.writ.core.json.JsonValue;
-import dev.writ.identity.Fingerprint;
 import dev.writ.identity.svid.SvidCredentials;
 import dev.writ.identity.svid.TrustBundle;
-import dev.writ.identity.svid.TrustDomain;
 import dev.writ.identity.tls.SvidKeyManager;
 import dev.writ.identity.tpm.AttestationKeyType;
 import dev.writ.identity.tpm.PcrId;
@@ -47,8 +44,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -76,23 +71,7 @@ class RenewalTest {
   @TempDir Path dir;
 
   private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-  private final Clock clock =
-      new Clock() {
-        @Override
-        public ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return now.get();
-        }
-      };
+  private final Clock clock = SwtpmFleet.clock(now);
 
   private final List<SwtpmProcess> swtpms = new ArrayList<>();
   private SwtpmProcess swtpm;
@@ -105,27 +84,9 @@ class RenewalTest {
     swtpm = swtpm("swtpm");
     // the swtpm's EK certificate was issued just now: the server's clock starts after that
     now.set(Instant.now());
-    AttestationPolicy attestation =
-        new AttestationPolicy(
-            List.of(),
-            List.of(Fingerprint.of(swtpm.rootCertificate()).hex()),
-            List.of(
-                new AttestationPolicy.PcrRequirement(
-                    AttestationPolicy.PcrBank.SHA256, 16, new byte[32])),
-            List.of(),
-            new AttestationPolicy.SevSnpTcb(0, 0, 0, 0),
-            List.of(),
-            List.of(),
-            List.of());
-    fleet =
-        TestFleet.builder()
-            .expires(now.get().plus(Duration.ofDays(30)))
-            .policy(TestFleet.defaultPolicy().withAttestation(Optional.of(attestation)))
-            .build();
+    fleet = SwtpmFleet.fleet(swtpm, now.get());
     server = WritServer.start(0, fleet.root(), dir.resolve("server"), clock);
-    bundle =
-        TrustBundle.parse(
-            new TrustDomain(TestFleet.TRUST_DOMAIN), Files.readAllBytes(server.bundleFile()));
+    bundle = SwtpmFleet.bundle(server);
   }
 
   @AfterEach
