@@ -9,7 +9,9 @@ import dev.writ.identity.tls.MtlsContexts;
 import dev.writ.identity.tls.PeerCheck;
 import dev.writ.identity.tls.RefusalListener;
 import dev.writ.identity.tls.SvidKeyManager;
+import dev.writ.identity.tls.SvidPeerTrustManager;
 import dev.writ.identity.tls.SvidServerTrustManager;
+import dev.writ.state.PeerTls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
@@ -117,5 +119,33 @@ final class ServerTls {
     http.addCustomizer(secure);
     return new ServerConnector(
         server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+  }
+
+  /**
+   * The mutual TLS credentials of this process's state peer (ADR 0011, "Transport"): a certificate
+   * for {@code spiffe://<td>/writ/peer/<peerId>} (and {@code raftHost}'s addresses) from the same
+   * CA, a fresh key, and a trust manager that accepts only other peers' certificates, so neither a
+   * node SVID nor the client-facing server certificate can reach the Raft port.
+   */
+  PeerTls peerTls(String trustDomain, String peerId, String raftHost, Clock clock)
+      throws IOException {
+    try {
+      List<InetAddress> ips =
+          Arrays.stream(InetAddress.getAllByName(raftHost))
+              .filter(a -> !a.isAnyLocalAddress())
+              .toList();
+      SvidCredentials peer =
+          ca.issueServerCredentials(
+              SvidPeerTrustManager.peerId(trustDomain, peerId),
+              List.of("localhost"),
+              ips,
+              SERVER_CERT_TTL,
+              random);
+      return new PeerTls(
+          SvidKeyManager.of(peer),
+          new SvidPeerTrustManager(ca::bundle, clock, RefusalListener.NONE));
+    } catch (SvidException | IllegalArgumentException e) {
+      throw new IOException("cannot make the state peer's TLS certificate: " + e.getMessage(), e);
+    }
   }
 }

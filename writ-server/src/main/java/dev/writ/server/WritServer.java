@@ -8,6 +8,7 @@ import dev.writ.log.LogKeyFile;
 import dev.writ.log.LogKeySigner;
 import dev.writ.state.AuditLogReader;
 import dev.writ.state.NodeRegistryClient;
+import dev.writ.state.PeerTls;
 import dev.writ.state.RatisSpendLedger;
 import dev.writ.state.RegistryView;
 import dev.writ.state.StateCluster;
@@ -137,11 +138,26 @@ public final class WritServer implements AutoCloseable {
     Path bundleFile = config.caDir().resolve(BUNDLE_FILE);
     writeBundle(bundleFile, ca.bundle().format());
     ServerTls tls = ServerTls.create(ca, config, random);
-    StateCluster cluster =
-        config.peers().isEmpty()
-            ? StateCluster.startEmbedded(config.dataDir())
-            : StateCluster.startMember(
-                config.peers(), config.localId().orElseThrow(), config.dataDir());
+    // Raft links between peers, and the Raft port itself, are mutual TLS with peer certificates
+    String trustDomain = config.root().contents().trustDomain();
+    StateCluster cluster;
+    if (config.peers().isEmpty()) {
+      PeerTls peerTls =
+          tls.peerTls(
+              trustDomain, StateCluster.EMBEDDED_PEER_ID, StateCluster.LOOPBACK, config.clock());
+      cluster = StateCluster.startEmbedded(config.dataDir(), peerTls);
+    } else {
+      String localId = config.localId().orElseThrow();
+      String raftHost =
+          config.peers().stream()
+              .filter(p -> p.id().equals(localId))
+              .findFirst()
+              .map(StateCluster.PeerAddress::host)
+              .orElseThrow(
+                  () -> new IllegalArgumentException("peer " + localId + " is not in the group"));
+      PeerTls peerTls = tls.peerTls(trustDomain, localId, raftHost, config.clock());
+      cluster = StateCluster.startMember(config.peers(), localId, config.dataDir(), peerTls);
+    }
     RatisSpendLedger ledger = cluster.newSpendLedger(config.clock(), LEDGER_TIMEOUT);
     AuditLogReader log = cluster.auditLog();
     CheckpointSigner checkpoints = new CheckpointSigner(log, logKey);

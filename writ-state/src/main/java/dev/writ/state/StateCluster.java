@@ -15,13 +15,16 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -32,6 +35,10 @@ import org.apache.ratis.util.TimeDuration;
  * Starts and stops the peers of one Writ state group in this process: one peer on local disk (the
  * embedded default, DESIGN.md section 3) or N peers on 127.0.0.1 for high availability and tests.
  * Closing stops every peer; data directories stay, so the same {@link #peers()} start again.
+ *
+ * <p>Raft links (replication between peers and every client of the group) run mutual TLS when the
+ * group is started with a {@link PeerTls}, and plaintext otherwise. The plaintext overloads exist
+ * for this module's own tests only; the Writ server always passes TLS credentials.
  *
  * <p>Not thread-safe for start and close; clients and ledgers it hands out are.
  */
@@ -81,9 +88,11 @@ public final class StateCluster implements AutoCloseable {
   private final RaftGroup group;
   private final List<RaftServer> servers = new ArrayList<>();
   private final List<WritStateMachine> machines = new ArrayList<>();
+  private final Optional<PeerTls> tls;
 
-  private StateCluster(List<PeerSpec> peers, List<PeerAddress> members) {
+  private StateCluster(List<PeerSpec> peers, List<PeerAddress> members, Optional<PeerTls> tls) {
     this.peers = List.copyOf(peers);
+    this.tls = tls;
     List<RaftPeer> raftPeers = new ArrayList<>();
     for (PeerAddress p : members) {
       raftPeers.add(
@@ -99,16 +108,37 @@ public final class StateCluster implements AutoCloseable {
     return specs.stream().map(p -> new PeerAddress(p.id(), LOOPBACK, p.port())).toList();
   }
 
-  private static final String LOOPBACK = "127.0.0.1";
+  /** The address every peer started in this process by {@link #start} binds and is reached at. */
+  public static final String LOOPBACK = "127.0.0.1";
+
+  /** The id of the embedded single peer ({@link #startEmbedded}). */
+  public static final String EMBEDDED_PEER_ID = "p0";
 
   /** Log entries between automatic snapshots. */
   static final long SNAPSHOT_EVERY = 100_000;
 
   /**
    * Starts this process's member {@code localId} of the group {@code members} (3 or 5 peers, each
-   * in its own process), with its data under {@code dataDir/<localId>} (new or existing).
+   * in its own process), with its data under {@code dataDir/<localId>} (new or existing), over
+   * plaintext Raft links: for this module's tests only.
    */
   public static StateCluster startMember(List<PeerAddress> members, String localId, Path dataDir)
+      throws IOException {
+    return startMember(members, localId, dataDir, Optional.empty());
+  }
+
+  /**
+   * Starts this process's member {@code localId} of the group {@code members} (3 or 5 peers, each
+   * in its own process), with its data under {@code dataDir/<localId>} (new or existing); its Raft
+   * links run mutual TLS with {@code tls}.
+   */
+  public static StateCluster startMember(
+      List<PeerAddress> members, String localId, Path dataDir, PeerTls tls) throws IOException {
+    return startMember(members, localId, dataDir, Optional.of(tls));
+  }
+
+  private static StateCluster startMember(
+      List<PeerAddress> members, String localId, Path dataDir, Optional<PeerTls> tls)
       throws IOException {
     PeerAddress local =
         members.stream()
@@ -121,18 +151,50 @@ public final class StateCluster implements AutoCloseable {
     }
     StateCluster c =
         new StateCluster(
-            List.of(new PeerSpec(local.id(), local.port(), dataDir.resolve(local.id()))), members);
+            List.of(new PeerSpec(local.id(), local.port(), dataDir.resolve(local.id()))),
+            members,
+            tls);
     c.startAll(List.of(local.host()));
     return c;
   }
 
-  /** The embedded default: one peer whose data lives under {@code dataDir}. */
+  /**
+   * The embedded default: one peer whose data lives under {@code dataDir}, over plaintext Raft
+   * links: for this module's tests only.
+   */
   public static StateCluster startEmbedded(Path dataDir) throws IOException {
-    return start(List.of(new PeerSpec("p0", freePort(), dataDir.resolve("p0"))));
+    return start(embeddedSpec(dataDir));
   }
 
-  /** {@code n} peers on free loopback ports, data under {@code baseDir/p<i>}. */
+  /**
+   * The embedded default: one peer whose data lives under {@code dataDir}; its Raft port (its own
+   * clients) runs mutual TLS with {@code tls}.
+   */
+  public static StateCluster startEmbedded(Path dataDir, PeerTls tls) throws IOException {
+    return start(embeddedSpec(dataDir), tls);
+  }
+
+  private static List<PeerSpec> embeddedSpec(Path dataDir) {
+    return List.of(new PeerSpec(EMBEDDED_PEER_ID, freePort(), dataDir.resolve(EMBEDDED_PEER_ID)));
+  }
+
+  /**
+   * {@code n} peers on free loopback ports, data under {@code baseDir/p<i>}, over plaintext Raft
+   * links: for this module's tests only.
+   */
   public static StateCluster startLocal(int n, Path baseDir) throws IOException {
+    return start(localSpecs(n, baseDir));
+  }
+
+  /**
+   * {@code n} peers on free loopback ports, data under {@code baseDir/p<i>}, every Raft link mutual
+   * TLS with {@code tls} (all peers present the same credentials).
+   */
+  public static StateCluster startLocal(int n, Path baseDir, PeerTls tls) throws IOException {
+    return start(localSpecs(n, baseDir), tls);
+  }
+
+  private static List<PeerSpec> localSpecs(int n, Path baseDir) {
     if (n < 1) {
       throw new IllegalArgumentException("a group has at least one peer");
     }
@@ -140,12 +202,28 @@ public final class StateCluster implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       specs.add(new PeerSpec("p" + i, freePort(), baseDir.resolve("p" + i)));
     }
-    return start(specs);
+    return specs;
   }
 
-  /** Starts {@code specs} (new or existing data directories); on failure stops what started. */
+  /**
+   * Starts {@code specs} (new or existing data directories) over plaintext Raft links, for this
+   * module's tests only; on failure stops what started.
+   */
   public static StateCluster start(List<PeerSpec> specs) throws IOException {
-    StateCluster c = new StateCluster(specs, loopback(specs));
+    return start(specs, Optional.empty());
+  }
+
+  /**
+   * Starts {@code specs} (new or existing data directories), every Raft link mutual TLS with {@code
+   * tls}; on failure stops what started.
+   */
+  public static StateCluster start(List<PeerSpec> specs, PeerTls tls) throws IOException {
+    return start(specs, Optional.of(tls));
+  }
+
+  private static StateCluster start(List<PeerSpec> specs, Optional<PeerTls> tls)
+      throws IOException {
+    StateCluster c = new StateCluster(specs, loopback(specs), tls);
     c.startAll(specs.stream().map(p -> LOOPBACK).toList());
     return c;
   }
@@ -162,6 +240,7 @@ public final class StateCluster implements AutoCloseable {
                 .setGroup(c.group)
                 .setStateMachine(sm)
                 .setProperties(serverProperties(p, bindHosts.get(i)))
+                .setParameters(parameters(tls))
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         c.servers.add(server);
@@ -203,6 +282,22 @@ public final class StateCluster implements AutoCloseable {
     return props;
   }
 
+  /**
+   * The gRPC TLS settings of a peer and of its clients: one mutual-TLS configuration for the
+   * server, the client and the admin channels, or none (plaintext).
+   */
+  private static Parameters parameters(Optional<PeerTls> tls) {
+    Parameters p = new Parameters();
+    tls.ifPresent(
+        t -> {
+          GrpcTlsConfig conf = new GrpcTlsConfig(t.keyManager(), t.trustManager(), true);
+          GrpcConfigKeys.Server.setTlsConf(p, conf);
+          GrpcConfigKeys.Client.setTlsConf(p, conf);
+          GrpcConfigKeys.Admin.setTlsConf(p, conf);
+        });
+    return p;
+  }
+
   /** The peers, to start the same group again after {@link #close()}. */
   public List<PeerSpec> peers() {
     return peers;
@@ -210,7 +305,25 @@ public final class StateCluster implements AutoCloseable {
 
   /** A new client of this group; the caller closes it. */
   public RaftClient newClient() {
-    return RaftClient.newBuilder().setProperties(baseProperties()).setRaftGroup(group).build();
+    return RaftClient.newBuilder()
+        .setProperties(baseProperties())
+        .setParameters(parameters(tls))
+        .setRaftGroup(group)
+        .build();
+  }
+
+  /**
+   * A new client of this group that presents {@code other} (empty: plaintext) instead of the
+   * group's own credentials and never retries, to check that the peers refuse anything but a peer;
+   * the caller closes it.
+   */
+  public RaftClient newForeignClient(Optional<PeerTls> other) {
+    return RaftClient.newBuilder()
+        .setProperties(baseProperties())
+        .setParameters(parameters(other))
+        .setRetryPolicy(RetryPolicies.noRetry())
+        .setRaftGroup(group)
+        .build();
   }
 
   /** A spend ledger on a new client; closing the ledger closes the client. */

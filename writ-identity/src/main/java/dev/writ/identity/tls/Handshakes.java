@@ -17,7 +17,7 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
- * What both SVID trust managers do on a handshake: find the handshake session, require TLS 1.3,
+ * What every SVID trust manager does on a handshake: find the handshake session, require TLS 1.3,
  * validate the peer's chain, and turn a refusal into the {@link CertificateException} the JDK
  * expects, telling the listener first. Stateless and thread-safe.
  */
@@ -54,6 +54,44 @@ final class Handshakes {
       throw new SvidException(SvidFailure.SVID_MALFORMED, "the peer sent no certificate chain");
     }
     return SvidValidator.validate(Arrays.asList(chain), bundle, now);
+  }
+
+  /**
+   * The whole check of one handshake: TLS 1.3, the chain a valid SVID of {@code bundle} at {@code
+   * now}, then {@code peerCheck}; any refusal tells {@code listener} and becomes the exception that
+   * fails the handshake. The session is invalidated whatever the outcome, so it is never resumed
+   * and every connection runs this check again.
+   */
+  static void check(
+      X509Certificate[] chain,
+      SSLSession session,
+      TrustBundle bundle,
+      Instant now,
+      PeerCheck peerCheck,
+      RefusalListener listener)
+      throws CertificateException {
+    try {
+      X509Svid peer = validate(chain, session, bundle, now);
+      runPeerCheck(peerCheck, peer);
+    } catch (SvidException e) {
+      throw refuse(listener, PeerRefusal.of(e.failure()), chain, e.getMessage(), e);
+    } catch (PeerRefusedException e) {
+      throw refuse(listener, e.refusal(), chain, e.getMessage(), e);
+    } finally {
+      session.invalidate();
+    }
+  }
+
+  private static void runPeerCheck(PeerCheck peerCheck, X509Svid peer) throws PeerRefusedException {
+    try {
+      peerCheck.check(peer);
+    } catch (RuntimeException e) {
+      PeerRefusedException refused =
+          new PeerRefusedException(
+              PeerRefusal.PEER_CHECK_ERROR, "the peer check failed: " + e.getClass().getName());
+      refused.initCause(e);
+      throw refused;
+    }
   }
 
   /** Tells {@code listener} and returns the exception that fails the handshake. */

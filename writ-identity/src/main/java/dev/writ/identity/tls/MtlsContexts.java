@@ -54,6 +54,16 @@ public final class MtlsContexts {
     return context(keys, trust, random);
   }
 
+  /**
+   * A context for both ends of a link between server peers: it presents {@code keys} and checks the
+   * other end, client or server, with {@code trust}.
+   */
+  public static SSLContext peer(
+      SvidKeyManager keys, SvidPeerTrustManager trust, SecureRandom random)
+      throws GeneralSecurityException {
+    return context(keys, trust, random);
+  }
+
   /** Server parameters: TLS 1.3, {@link #CIPHER_SUITES}, and the client authentication mode. */
   public static SSLParameters serverParameters(ClientAuth clientAuth) {
     SSLParameters p = base();

@@ -1,8 +1,6 @@
 package dev.writ.identity.tls;
 
-import dev.writ.identity.svid.SvidException;
 import dev.writ.identity.svid.TrustBundle;
-import dev.writ.identity.svid.X509Svid;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -91,28 +89,7 @@ public final class SvidServerTrustManager extends X509ExtendedTrustManager {
   }
 
   private void check(X509Certificate[] chain, SSLSession session) throws CertificateException {
-    try {
-      X509Svid peer = Handshakes.validate(chain, session, bundle.get(), clock.instant());
-      runPeerCheck(peer);
-    } catch (SvidException e) {
-      throw Handshakes.refuse(listener, PeerRefusal.of(e.failure()), chain, e.getMessage(), e);
-    } catch (PeerRefusedException e) {
-      throw Handshakes.refuse(listener, e.refusal(), chain, e.getMessage(), e);
-    } finally {
-      session.invalidate();
-    }
-  }
-
-  private void runPeerCheck(X509Svid peer) throws PeerRefusedException {
-    try {
-      peerCheck.check(peer);
-    } catch (RuntimeException e) {
-      PeerRefusedException refused =
-          new PeerRefusedException(
-              PeerRefusal.PEER_CHECK_ERROR, "the peer check failed: " + e.getClass().getName());
-      refused.initCause(e);
-      throw refused;
-    }
+    Handshakes.check(chain, session, bundle.get(), clock.instant(), peerCheck, listener);
   }
 
   private static CertificateException notForServers() {
