@@ -87,6 +87,11 @@ public final class WritServer implements AutoCloseable {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
+  /** This peer's applied audit log, for tests in this package. */
+  AuditLogReader auditLog() {
+    return cluster.auditLog();
+  }
+
   /** This peer's replica of the node registry. */
   public RegistryView registry() {
     return cluster.registry();

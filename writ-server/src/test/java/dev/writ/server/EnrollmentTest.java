@@ -334,26 +334,40 @@ class EnrollmentTest {
   }
 
   @Test
-  void connect_afterRevocation_refusedAtHandshake() throws Exception {
+  void connect_afterRevocation_deniesWithNodeRevokedAtHandshakeAndAudits() throws Exception {
     Enroller.Enrolled e =
         enroll("web-1", openAndSign("web-1", TestFleet.ALICE, TestFleet.BOB), Optional.empty());
     assertThat(getWithSvid(e.credentials(), "/v1/status")).isEqualTo(200);
-
     server.revoke(e.credentials().svid().serial().toString(16));
+    long before = server.auditLog().size();
 
     assertThatThrownBy(() -> getWithSvid(e.credentials(), "/v1/status"))
         .hasRootCauseInstanceOf(SSLHandshakeException.class);
+    assertThat(auditedReasonAfter(before)).isEqualTo("NODE_REVOKED");
   }
 
   @Test
-  void connect_expiredSvid_refusedAtHandshake() throws Exception {
+  void connect_expiredSvid_deniesWithSvidInvalidAtHandshakeAndAudits() throws Exception {
     Enroller.Enrolled e =
         enroll("web-1", openAndSign("web-1", TestFleet.ALICE, TestFleet.BOB), Optional.empty());
-
     now.set(now.get().plus(WritServer.SVID_TTL).plusSeconds(1));
+    long before = server.auditLog().size();
 
     assertThatThrownBy(() -> getWithSvid(e.credentials(), "/v1/status"))
         .hasRootCauseInstanceOf(SSLHandshakeException.class);
+    assertThat(auditedReasonAfter(before)).isEqualTo("SVID_INVALID");
+  }
+
+  /** The reason of the first decision record appended after {@code size} (audits are async). */
+  private String auditedReasonAfter(long size) throws InterruptedException {
+    assertThat(server.auditLog().awaitSize(size + 1, Duration.ofSeconds(10)))
+        .as("a refused handshake is audited")
+        .isTrue();
+    String leaf = new String(server.auditLog().entry(size), UTF_8);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"reason\":\"([A-Z_]+)\"").matcher(leaf);
+    assertThat(m.find()).as(leaf).isTrue();
+    return m.group(1);
   }
 
   private interface Call {

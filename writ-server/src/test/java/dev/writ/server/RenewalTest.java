@@ -242,7 +242,7 @@ class RenewalTest {
   }
 
   @Test
-  void renewRoutes_withoutClientCertificate_denyWithUnknownNodeAndReceipt() throws Exception {
+  void renewRoutes_withoutClientCertificate_deniesWithUnknownNodeAndReceipt() throws Exception {
     enroll("web-1", Optional.of(tpm()));
     JsonValue.JsonObject challenge =
         post(Optional.empty(), tls(), "/v1/svid/challenge", "{\"evidence_kind\":\"none\"}", 403);
