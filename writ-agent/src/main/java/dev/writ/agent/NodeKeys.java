@@ -35,12 +35,10 @@ final class NodeKeys {
   static SvidCredentials credentials(String svidPem, NodeKey keys, TrustBundle bundle, Instant now)
       throws EnrollException {
     try {
-      SvidPem.Parsed parsed =
-          SvidPem.parse(
-              svidPem.getBytes(StandardCharsets.US_ASCII),
-              PemKeys.pkcs8(keys.privateKey()).getBytes(StandardCharsets.US_ASCII));
       return SvidCredentials.of(
-          SvidValidator.validate(parsed.chain(), bundle, now), parsed.privateKey());
+          SvidValidator.validate(
+              SvidPem.certificates(svidPem.getBytes(StandardCharsets.US_ASCII)), bundle, now),
+          keys.privateKey());
     } catch (SvidException e) {
       throw new EnrollException("the server's SVID does not validate: " + e.getMessage(), e);
     }

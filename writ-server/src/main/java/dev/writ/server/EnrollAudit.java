@@ -9,6 +9,7 @@ import dev.writ.core.SpiffeId;
 import dev.writ.core.WritId;
 import dev.writ.core.json.JsonValue.JsonObject;
 import dev.writ.identity.svid.SpiffeCa;
+import dev.writ.identity.svid.SvidPem;
 import dev.writ.identity.svid.X509Svid;
 import dev.writ.state.AuditLeaf;
 import dev.writ.state.RatisSpendLedger;
@@ -88,14 +89,16 @@ final class EnrollAudit {
       return Reply.ledgerUnavailable(Optional.of(id));
     }
     Reply reply =
-        Reply.enrolled(id, node, posture, Pems.chain(svid.chain()), ca.bundle().format(), receipt);
+        Reply.enrolled(
+            id, node, posture, SvidPem.chainPem(svid.chain()), ca.bundle().format(), receipt);
     metrics.enrollment(reply);
     return reply;
   }
 
   /** Answers a renewal that the registry recorded: no writ was spent, so there is no receipt. */
   Reply renewed(SpiffeId node, Posture posture, X509Svid svid, SpiffeCa ca) {
-    Reply reply = Reply.renewed(node, posture, Pems.chain(svid.chain()), ca.bundle().format());
+    Reply reply =
+        Reply.renewed(node, posture, SvidPem.chainPem(svid.chain()), ca.bundle().format());
     metrics.renewal(reply);
     return reply;
   }

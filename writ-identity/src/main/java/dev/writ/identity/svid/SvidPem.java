@@ -59,6 +59,11 @@ public final class SvidPem {
     return new Parsed(id, chain, key);
   }
 
+  /** A certificate chain as PEM CERTIFICATE blocks, in order (not secret). */
+  public static String chainPem(List<X509Certificate> chain) {
+    return Certificates.toPem(chain);
+  }
+
   /** The file form: the chain's CERTIFICATE blocks, then the PRIVATE KEY block. Secret. */
   public static String format(SvidCredentials credentials) {
     return Certificates.toPem(credentials.svid().chain())
@@ -87,7 +92,11 @@ public final class SvidPem {
     return SvidCredentials.of(svid, parsed.privateKey());
   }
 
-  private static List<X509Certificate> certificates(byte[] pem) throws SvidException {
+  /**
+   * The certificates of a PEM chain (an SVID answer's {@code svid}), at least one, bounded by
+   * {@link #MAX_PEM_BYTES}; no profile or time check (validate with {@link SvidValidator}).
+   */
+  public static List<X509Certificate> certificates(byte[] pem) throws SvidException {
     if (pem.length > MAX_PEM_BYTES) {
       throw new SvidException(
           SvidFailure.SVID_MALFORMED, "an SVID file is at most " + MAX_PEM_BYTES + " bytes");
