@@ -14,10 +14,7 @@ import dev.writ.state.RegistryView;
 import dev.writ.state.StateCluster;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,13 +77,6 @@ public final class WritServer implements AutoCloseable {
   /** The trust bundle's file name in the CA directory, for agents and clients to pin. */
   public static final String BUNDLE_FILE = "bundle.pem";
 
-  /** Writes the bundle (the CA certificates) where operators and agents pick it up. */
-  private static void writeBundle(Path file, String pem) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
   /** This peer's applied audit log, for tests in this package. */
   AuditLogReader auditLog() {
     return cluster.auditLog();
@@ -141,7 +131,7 @@ public final class WritServer implements AutoCloseable {
             config.clock(),
             random);
     Path bundleFile = config.caDir().resolve(BUNDLE_FILE);
-    writeBundle(bundleFile, ca.bundle().format());
+    ca.bundle().write(bundleFile); // peers sharing the CA folder write the same bytes
     ServerTls tls = ServerTls.create(ca, config, random);
     // Raft links between peers, and the Raft port itself, are mutual TLS with peer certificates
     String trustDomain = config.root().contents().trustDomain();

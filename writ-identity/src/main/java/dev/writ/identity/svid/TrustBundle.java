@@ -1,5 +1,8 @@
 package dev.writ.identity.svid;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -88,6 +91,14 @@ public final class TrustBundle {
   /** The PEM form: one CERTIFICATE block per authority; empty for an empty bundle. */
   public String format() {
     return Certificates.toPem(authorities);
+  }
+
+  /**
+   * Writes the PEM form to {@code file} in one atomic rename through a uniquely named temporary
+   * file, so peers that share a CA folder may write the same bundle at the same time.
+   */
+  public void write(Path file) throws IOException {
+    AtomicFiles.replace(file, format().getBytes(StandardCharsets.US_ASCII), false);
   }
 
   /** The trust domain whose SVIDs this bundle anchors. */

@@ -5,8 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrustBundleTest {
   private final SpiffeCa ca = SvidTestKit.newCa(new SvidTestKit.TestClock(SvidTestKit.T0));
@@ -84,5 +94,46 @@ class TrustBundleTest {
             e -> assertThat(e.failure()).isEqualTo(SvidFailure.BUNDLE_MALFORMED));
     assertThat(failureOf(good.repeat(TrustBundle.MAX_AUTHORITIES + 1)))
         .isEqualTo(SvidFailure.BUNDLE_MALFORMED);
+  }
+
+  /**
+   * Three server peers that share a CA folder write its bundle at startup at the same moment; one
+   * fixed temporary name made a peer's rename fail once the other had moved the file away.
+   */
+  @Test
+  void write_concurrentWritersOfOneFile_allSucceedAndLeaveOneBundle(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("bundle.pem");
+    TrustBundle bundle = ca.bundle();
+    int writers = 8;
+    int rounds = 50;
+    CyclicBarrier start = new CyclicBarrier(writers);
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      List<Future<Void>> done = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < rounds; i++) {
+                    bundle.write(file);
+                  }
+                  return null;
+                }));
+      }
+      for (Future<Void> f : done) {
+        f.get(); // throws if any writer's rename failed
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(TrustBundle.parse(TD, Files.readAllBytes(file)).authorities())
+        .containsExactly(ca.certificate());
+    try (Stream<Path> left = Files.list(dir)) {
+      assertThat(left).containsExactly(file); // no temporary file left behind
+    }
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-r--r--");
   }
 }
