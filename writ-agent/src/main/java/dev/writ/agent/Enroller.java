@@ -19,10 +19,11 @@ import java.util.Optional;
 import java.util.SortedMap;
 
 /**
- * The agent's side of enrollment (docs/spec/enrollment.md section 3): it generates its own key,
- * asks the server for a challenge with its writ, answers with fresh evidence bound to the challenge
- * and the key, and receives its X.509-SVID. It talks only to the server it was given, over TLS 1.3,
- * trusting only the bundle it was given and only the server's SPIFFE ID; it opens no listener.
+ * The agent's side of enrollment (docs/spec/enrollment.md section 3): it generates its own key (in
+ * the TPM when it has one), asks the server for a challenge with its writ, answers with fresh
+ * evidence bound to the challenge and the key, and receives its X.509-SVID. It talks only to the
+ * server it was given, over TLS 1.3, trusting only the bundle it was given and only the server's
+ * SPIFFE ID; it opens no listener.
  *
  * <p>Thread-safe: each call is one enrollment with its own connection and key.
  */
@@ -68,7 +69,7 @@ public final class Enroller {
       evidence.challengeMembers(challengeBody);
       JsonObject challenge = server.post("/v1/enroll/challenge", challengeBody);
 
-      NodeKey keys = NodeKeys.generate(random);
+      NodeKey keys = NodeKeys.generate(r.tpm(), random);
       Map<String, JsonValue> body = new LinkedHashMap<>();
       body.put("envelope", ServerClient.str(envelope));
       body.put("node", ServerClient.str(r.name()));

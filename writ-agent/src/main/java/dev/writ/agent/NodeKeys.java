@@ -6,21 +6,32 @@ import dev.writ.identity.svid.SvidException;
 import dev.writ.identity.svid.SvidPem;
 import dev.writ.identity.svid.SvidValidator;
 import dev.writ.identity.svid.TrustBundle;
+import dev.writ.identity.tpm.TpmToolException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The node's own SVID key (docs/spec/enrollment.md section 1): a fresh P-256 key per enrollment or
- * renewal that never leaves the agent, its CSR, and the issued SVID validated and joined to it.
+ * renewal, generated inside the TPM where there is one (it never leaves it) and otherwise in the
+ * agent's memory; its CSR; and the issued SVID validated and joined to it.
  *
  * <p>Thread-safe: stateless.
  */
 final class NodeKeys {
   private NodeKeys() {}
 
-  static NodeKey generate(SecureRandom random) {
-    return NodeKey.generate(random);
+  /** A new key: inside {@code tpm} when there is one, otherwise in memory. */
+  static NodeKey generate(Optional<TpmDevice> tpm, SecureRandom random) throws EnrollException {
+    if (tpm.isEmpty()) {
+      return NodeKey.generate(random);
+    }
+    try {
+      return tpm.get().newNodeKey();
+    } catch (TpmToolException e) {
+      throw new EnrollException("TPM: cannot make the node key: " + e.getMessage(), e);
+    }
   }
 
   /** A PKCS#10 request for {@code keys}; the server ignores the subject and certifies the key. */

@@ -61,7 +61,8 @@ public final class Renewer {
       evidence.challengeMembers(challengeBody);
       JsonObject challenge = server.post("/v1/svid/challenge", challengeBody);
 
-      NodeKey keys = NodeKeys.generate(random);
+      NodeKey keys =
+          NodeKeys.generate(r.tpm().map(t -> t.keeping(r.current().svid().publicKey())), random);
       Map<String, JsonValue> body = new LinkedHashMap<>();
       body.put("challenge", ServerClient.str(ServerClient.string(challenge, "challenge")));
       body.put(

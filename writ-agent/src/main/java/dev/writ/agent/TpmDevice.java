@@ -1,23 +1,30 @@
 package dev.writ.agent;
 
+import dev.writ.identity.svid.NodeKey;
 import dev.writ.identity.tpm.AttestationKeyType;
 import dev.writ.identity.tpm.PcrId;
 import dev.writ.identity.tpm.Tpm2Tools;
 import dev.writ.identity.tpm.TpmHash;
+import dev.writ.identity.tpm.TpmPrivateKey;
 import dev.writ.identity.tpm.TpmQuote;
 import dev.writ.identity.tpm.TpmToolException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The node's TPM as enrollment uses it: the RSA EK and its certificate chain (the certificate from
  * NV plus the CA certificates the operator gives), an ECC P-256 attestation key persisted under the
- * EK, credential activation and a quote of every SHA-256 PCR over the exchange's binding.
+ * EK, credential activation and a quote of every SHA-256 PCR over the exchange's binding, and the
+ * node's SVID key, generated and kept inside the TPM.
  *
  * <p>Not thread-safe.
  */
@@ -30,10 +37,12 @@ public final class TpmDevice {
 
   private final Tpm2Tools tools;
   private final List<X509Certificate> caChain;
+  private final Optional<PublicKey> keep;
 
-  private TpmDevice(Tpm2Tools tools, List<X509Certificate> caChain) {
+  private TpmDevice(Tpm2Tools tools, List<X509Certificate> caChain, Optional<PublicKey> keep) {
     this.tools = tools;
     this.caChain = List.copyOf(caChain);
+    this.keep = keep;
   }
 
   /**
@@ -48,7 +57,51 @@ public final class TpmDevice {
   public static TpmDevice open(String tcti, Path workDir, List<X509Certificate> caChain)
       throws IOException {
     Files.createDirectories(workDir);
-    return new TpmDevice(new Tpm2Tools(tcti, workDir, Duration.ofSeconds(30)), caChain);
+    return new TpmDevice(
+        new Tpm2Tools(tcti, workDir, Duration.ofSeconds(30)), caChain, Optional.empty());
+  }
+
+  /**
+   * This TPM, told that {@code current} is the key of the SVID in use: a new node key is then made
+   * at the other of the two node key handles, so the current SVID keeps its key until the new one
+   * is saved.
+   */
+  public TpmDevice keeping(PublicKey current) {
+    return new TpmDevice(tools, caChain, Optional.of(current));
+  }
+
+  /**
+   * A new node key generated inside the TPM (docs/spec/enrollment.md section 1), at the first of
+   * {@link Tpm2Tools#NODE_KEY_HANDLES} that does not hold the key {@link #keeping} names; whatever
+   * was there is replaced.
+   */
+  NodeKey newNodeKey() throws TpmToolException {
+    for (int handle : Tpm2Tools.NODE_KEY_HANDLES) {
+      Optional<TpmPrivateKey> there = TpmPrivateKey.at(tools, handle);
+      if (there.isEmpty() || keep.isEmpty() || !same(there.get().publicKey(), keep.get())) {
+        TpmPrivateKey key = TpmPrivateKey.create(tools, handle);
+        return NodeKey.of(key.publicKey(), key);
+      }
+    }
+    throw new TpmToolException("both node key handles hold the key in use");
+  }
+
+  /**
+   * The TPM-resident private key of {@code leafKey} (an SVID file without a key), empty if neither
+   * node key handle holds it.
+   */
+  public Optional<PrivateKey> keyFor(PublicKey leafKey) throws TpmToolException {
+    for (int handle : Tpm2Tools.NODE_KEY_HANDLES) {
+      Optional<TpmPrivateKey> there = TpmPrivateKey.at(tools, handle);
+      if (there.isPresent() && same(there.get().publicKey(), leafKey)) {
+        return Optional.of(there.get());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean same(PublicKey a, PublicKey b) {
+    return Arrays.equals(a.getEncoded(), b.getEncoded());
   }
 
   private static List<PcrId> quoted() {

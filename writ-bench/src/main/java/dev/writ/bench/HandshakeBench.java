@@ -13,6 +13,9 @@ import dev.writ.identity.tls.RefusalListener;
 import dev.writ.identity.tls.SvidClientTrustManager;
 import dev.writ.identity.tls.SvidKeyManager;
 import dev.writ.identity.tls.SvidServerTrustManager;
+import dev.writ.identity.tpm.SwtpmProcess;
+import dev.writ.identity.tpm.Tpm2Tools;
+import dev.writ.identity.tpm.TpmPrivateKey;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -41,8 +44,13 @@ import javax.net.ssl.SSLSocket;
  * rounds; each round times a fixed number of sequential handshakes (connect, handshake, one byte,
  * close). Client and server run in this JVM, so a handshake's figure includes both sides.
  *
- * <p>Usage: {@code HandshakeBench [--rounds N] [--handshakes M] [--warmup W] [--max-seconds S]}.
- * Bounded: stops after N rounds or S seconds, whichever comes first.
+ * <p>Then, unless {@code --tpm-rounds 0}, the same handshakes with the peer check on and the
+ * client's SVID key resident in a real swtpm ({@link TpmPrivateKey}): every handshake's
+ * CertificateVerify is one TPM2_Sign through a tpm2-tools process.
+ *
+ * <p>Usage: {@code HandshakeBench [--rounds N] [--handshakes M] [--warmup W] [--max-seconds S]
+ * [--tpm-rounds R] [--tpm-handshakes H]}. Bounded: stops after N rounds or S seconds, whichever
+ * comes first.
  */
 public final class HandshakeBench {
   private static final TrustDomain TD = new TrustDomain("bench.writ.local");
@@ -59,6 +67,8 @@ public final class HandshakeBench {
     int handshakes = 200;
     int warmup = 3;
     int maxSeconds = 300;
+    int tpmRounds = 5;
+    int tpmHandshakes = 50;
     for (int i = 0; i < args.length; i += 2) {
       if (i + 1 >= args.length) {
         usage("option " + args[i] + " needs a value");
@@ -69,13 +79,26 @@ public final class HandshakeBench {
         case "--handshakes" -> handshakes = v;
         case "--warmup" -> warmup = v;
         case "--max-seconds" -> maxSeconds = v;
+        case "--tpm-rounds" -> tpmRounds = v;
+        case "--tpm-handshakes" -> tpmHandshakes = v;
         default -> usage("unknown option " + args[i]);
       }
     }
-    if (rounds < 1 || handshakes < 1 || warmup < 0 || maxSeconds < 1) {
-      usage("--rounds, --handshakes and --max-seconds are at least 1, --warmup at least 0");
+    if (rounds < 1
+        || handshakes < 1
+        || warmup < 0
+        || maxSeconds < 1
+        || tpmRounds < 0
+        || tpmHandshakes < 1) {
+      usage(
+          "--rounds, --handshakes, --tpm-handshakes and --max-seconds are at least 1, --warmup"
+              + " and --tpm-rounds at least 0");
     }
-    run(rounds, handshakes, warmup, Duration.ofSeconds(maxSeconds), System.out);
+    Duration budget = Duration.ofSeconds(maxSeconds);
+    run(rounds, handshakes, warmup, budget, System.out);
+    if (tpmRounds > 0) {
+      runTpm(tpmRounds, tpmHandshakes, budget, System.out);
+    }
   }
 
   static void run(int rounds, int handshakes, int warmup, Duration budget, PrintStream out)
@@ -112,6 +135,58 @@ public final class HandshakeBench {
           HandshakeServer off = server(ca, serverCreds, peer -> {}, random, "off")) {
         double[][] rates = rounds(client, on, off, rounds, handshakes, warmup, budget, out);
         report(rates, handshakes, out);
+      }
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  /**
+   * Handshakes whose client key is in a fresh swtpm, against a server with the peer check on; one
+   * unrecorded round first.
+   */
+  static void runTpm(int rounds, int handshakes, Duration budget, PrintStream out)
+      throws Exception {
+    SecureRandom random = new SecureRandom();
+    Path dir = Files.createTempDirectory("writ-handshake-bench-tpm-");
+    try (SwtpmProcess tpm = SwtpmProcess.start(dir.resolve("tpm"), Duration.ofSeconds(60))) {
+      Tpm2Tools tools =
+          new Tpm2Tools(
+              tpm.tcti(), Files.createDirectories(dir.resolve("work")), Duration.ofSeconds(30));
+      TpmPrivateKey key = TpmPrivateKey.create(tools, Tpm2Tools.NODE_KEY_HANDLES.getFirst());
+      SpiffeCa ca = SpiffeCa.loadOrCreate(dir.resolve("ca"), TD, Clock.systemUTC(), random);
+      SvidCredentials serverCreds = credentials(ca, SERVER, List.of("localhost"));
+      X509Svid nodeSvid =
+          ca.issueServer(key.publicKey(), NODE, List.of(), List.of(), Duration.ofHours(1));
+      SvidCredentials nodeCreds = SvidCredentials.of(nodeSvid, key);
+      BenchPeerCheck registry =
+          new BenchPeerCheck(TD.name(), SYNTHETIC_NODES, REVOKED_SERIALS, random);
+      registry.enroll(nodeSvid);
+      SSLContext client =
+          MtlsContexts.client(
+              SvidKeyManager.of(nodeCreds),
+              new SvidClientTrustManager(
+                  ca::bundle, Clock.systemUTC(), SERVER, RefusalListener.NONE),
+              random);
+      out.printf(
+          Locale.ROOT,
+          "handshake-bench: client key in swtpm (TPM2_Sign by tpm2-tools per handshake), peer"
+              + " check on, 1 warmup + %d rounds of %d%n",
+          rounds,
+          handshakes);
+      try (HandshakeServer on = server(ca, serverCreds, registry, random, "tpm")) {
+        long deadline = System.nanoTime() + budget.toNanos();
+        rate(client, on, handshakes);
+        double[] rates = new double[rounds];
+        int done = 0;
+        while (done < rounds && System.nanoTime() < deadline) {
+          rates[done++] = rate(client, on, handshakes);
+        }
+        if (done == 0) {
+          out.println("handshake-bench: no TPM round completed");
+          return;
+        }
+        line("client key in TPM", Arrays.copyOf(rates, done), handshakes, out);
       }
     } finally {
       deleteTree(dir);
@@ -246,7 +321,8 @@ public final class HandshakeBench {
   private static void usage(String problem) {
     System.err.println("HandshakeBench: " + problem);
     System.err.println(
-        "usage: HandshakeBench [--rounds N] [--handshakes M] [--warmup W] [--max-seconds S]");
+        "usage: HandshakeBench [--rounds N] [--handshakes M] [--warmup W] [--max-seconds S]"
+            + " [--tpm-rounds R] [--tpm-handshakes H]");
     System.exit(64);
   }
 

@@ -36,6 +36,18 @@ class HandshakeBenchTest {
   }
 
   @Test
+  void runTpm_tinyBench_handshakesWithTheKeyInASwtpm() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+      HandshakeBench.runTpm(1, 2, Duration.ofSeconds(60), out);
+    }
+    assertThat(bytes.toString(StandardCharsets.UTF_8))
+        .contains("client key in swtpm")
+        .contains("client key in TPM: median ")
+        .contains("over 1 rounds of 2");
+  }
+
+  @Test
   void benchPeerCheck_acceptsTheEnrolledSvidOnly() throws Exception {
     TrustDomain td = new TrustDomain("bench.writ.local");
     SpiffeCa ca = SpiffeCa.loadOrCreate(dir, td, Clock.systemUTC(), new SecureRandom());

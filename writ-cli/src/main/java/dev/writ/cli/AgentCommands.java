@@ -2,15 +2,20 @@ package dev.writ.cli;
 
 import dev.writ.agent.EnrollException;
 import dev.writ.agent.Enroller;
+import dev.writ.agent.Renewer;
 import dev.writ.agent.TpmDevice;
 import dev.writ.core.Limits;
 import dev.writ.core.Posture;
 import dev.writ.core.SpiffeId;
+import dev.writ.identity.svid.SvidCredentials;
 import dev.writ.identity.svid.SvidException;
+import dev.writ.identity.svid.SvidFailure;
 import dev.writ.identity.svid.SvidPem;
 import dev.writ.identity.svid.SvidValidator;
 import dev.writ.identity.svid.TrustBundle;
 import dev.writ.identity.svid.X509Svid;
+import dev.writ.identity.tpm.TpmPrivateKey;
+import dev.writ.identity.tpm.TpmToolException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,9 +47,10 @@ import picocli.CommandLine.Option;
     description = {
       "The node agent's commands, run on the host itself. The agent holds its own",
       "key, never an operator key. 'enroll' joins the fleet with a signed enroll",
-      "writ (docs/spec/enrollment.md)."
+      "writ; 'renew' replaces the SVID before it expires with fresh TPM evidence",
+      "(docs/spec/enrollment.md)."
     },
-    subcommands = {AgentCommands.Enroll.class})
+    subcommands = {AgentCommands.Enroll.class, AgentCommands.Renew.class})
 final class AgentCommands implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -57,14 +63,16 @@ final class AgentCommands implements Runnable {
       name = "enroll",
       mixinStandardHelpOptions = true,
       description = {
-        "Enroll this host (enrollment.md 3.2, 3.3): generate a P-256 key, ask the",
-        "server for a challenge with the writ, answer with TPM evidence bound to the",
-        "challenge and the key (or none), and keep the X.509-SVID it issues.",
+        "Enroll this host (enrollment.md 3.2, 3.3): generate a P-256 key (inside the",
+        "TPM with --tpm, where it stays), ask the server for a challenge with the",
+        "writ, answer with TPM evidence bound to the challenge and the key (or",
+        "none), and keep the X.509-SVID it issues.",
         "Talks only to --server over TLS 1.3, trusting only --bundle and the",
         "server's SPIFFE ID; opens no listener.",
         "Without --tpm the node enrolls degraded: no replicas, no execution.",
-        "Writes DIR/svid.pem (certificates and key, mode 0600), DIR/bundle.pem and",
-        "DIR/receipt.json (the receipt of the audited allow).",
+        "Writes DIR/svid.pem (certificates, and the key unless the TPM holds it;",
+        "mode 0600), DIR/bundle.pem and DIR/receipt.json (the receipt of the",
+        "audited allow).",
         "Exit status: 0 enrolled, 1 refused by the server (its reason code is",
         "printed), 2 usage error, unreachable server or a local failure (TPM,",
         "files), 3 not decided (rate limited, overloaded, ledger unavailable:",
@@ -72,8 +80,7 @@ final class AgentCommands implements Runnable {
       })
   static final class Enroll implements Callable<Integer> {
     /** Server reason codes that mean "not decided, retry" (api.md), not a refusal. */
-    private static final Set<String> UNDECIDED =
-        Set.of("RATE_LIMITED", "OVERLOADED", "LEDGER_UNAVAILABLE");
+    static final Set<String> UNDECIDED = Set.of("RATE_LIMITED", "OVERLOADED", "LEDGER_UNAVAILABLE");
 
     /** An EK chain is 1 to 5 certificates (attestation-tpm.md, check 3): at most 4 issuers. */
     static final int MAX_EK_ISSUERS = 4;
@@ -167,7 +174,7 @@ final class AgentCommands implements Runnable {
                 + " bytes; a writ is at most "
                 + Limits.MAX_ENVELOPE_BYTES);
       }
-      Optional<TpmDevice> device = device();
+      Optional<TpmDevice> device = device().map(this::keepingCurrent);
       Enroller.Enrolled enrolled;
       try {
         enrolled =
@@ -211,14 +218,22 @@ final class AgentCommands implements Runnable {
     }
 
     private Optional<TpmDevice> device() throws CliException {
-      if (tpm == null) {
-        return Optional.empty();
+      return AgentCommands.device(tpm, ekCa, data);
+    }
+
+    /**
+     * Enrolling again where an SVID is kept: its TPM key is left alone until the new SVID is
+     * written, so a failed enrollment does not break the node's current identity.
+     */
+    private TpmDevice keepingCurrent(TpmDevice device) {
+      Path current = data.resolve(SVID_FILE);
+      if (!Files.isRegularFile(current)) {
+        return device;
       }
-      List<X509Certificate> issuers = certificates(ekCa);
       try {
-        return Optional.of(TpmDevice.open(tpm, data.resolve("tpm"), issuers));
-      } catch (IOException e) {
-        throw new CliException("cannot prepare the TPM's working directory: " + e.getMessage(), e);
+        return device.keeping(SvidPem.certificates(Files2.read(current)).getFirst().getPublicKey());
+      } catch (CliException | SvidException e) {
+        return device; // unreadable: nothing usable to keep
       }
     }
 
@@ -285,13 +300,8 @@ final class AgentCommands implements Runnable {
         throw new CliException("cannot create " + data + ": " + ex.getMessage(), ex);
       }
       Files2.writeString(data.resolve("receipt.json"), e.receipt() + "\n");
-      Files2.writeString(data.resolve("bundle.pem"), issued.format());
-      Path svid = data.resolve("svid.pem");
-      try {
-        SvidPem.write(svid, e.credentials());
-      } catch (IOException ex) {
-        throw new CliException("cannot write " + svid + ": " + ex.getMessage(), ex);
-      }
+      Files2.writeString(data.resolve(BUNDLE_FILE), issued.format());
+      writeSvid(data, e.credentials());
     }
 
     private void report(Enroller.Enrolled e, Posture posture) {
@@ -303,9 +313,11 @@ final class AgentCommands implements Runnable {
       env.out()
           .println(
               "wrote "
-                  + data.resolve("svid.pem")
-                  + " (certificates and key, mode 0600), "
-                  + data.resolve("bundle.pem")
+                  + data.resolve(SVID_FILE)
+                  + " ("
+                  + keyNote(e.credentials())
+                  + "), "
+                  + data.resolve(BUNDLE_FILE)
                   + ", "
                   + data.resolve("receipt.json"));
       switch (posture) {
@@ -318,6 +330,172 @@ final class AgentCommands implements Runnable {
                             + " holds no replicas and executes nothing until it enrolls with a TPM"
                         : "degraded: the root's attestation policy lists no authority the TPM's"
                             + " EK chain reaches; this node holds no replicas and executes nothing");
+      }
+    }
+  }
+
+  static final String SVID_FILE = "svid.pem";
+  static final String BUNDLE_FILE = "bundle.pem";
+
+  /** The TPM of {@code --tpm} and {@code --ek-ca}, tpm2-tools working in DIR/tpm; or none. */
+  static Optional<TpmDevice> device(String tcti, Path ekCa, Path data) throws CliException {
+    if (tcti == null) {
+      return Optional.empty();
+    }
+    List<X509Certificate> issuers = Enroll.certificates(ekCa);
+    try {
+      return Optional.of(TpmDevice.open(tcti, data.resolve("tpm"), issuers));
+    } catch (IOException e) {
+      throw new CliException("cannot prepare the TPM's working directory: " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes DIR/svid.pem last of the set: its presence means the set is complete. */
+  static void writeSvid(Path data, SvidCredentials credentials) throws CliException {
+    Path svid = data.resolve(SVID_FILE);
+    try {
+      SvidPem.write(svid, credentials);
+    } catch (IOException ex) {
+      throw new CliException("cannot write " + svid + ": " + ex.getMessage(), ex);
+    }
+  }
+
+  /** What svid.pem holds besides the certificates. */
+  static String keyNote(SvidCredentials credentials) {
+    return credentials.privateKey() instanceof TpmPrivateKey k
+        ? String.format("certificates, mode 0600; the key stays in the TPM at 0x%08x", k.handle())
+        : "certificates and key, mode 0600";
+  }
+
+  @Command(
+      name = "renew",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Renew this host's SVID before it expires (enrollment.md 3.4): connect with",
+        "the current SVID from DIR/svid.pem over mutual TLS 1.3, answer the server's",
+        "challenge with a fresh TPM quote bound to a new key (made inside the TPM, at",
+        "the node key handle the current key is not at), and replace DIR/svid.pem",
+        "and DIR/bundle.pem. No writ: only a node enrolled with a TPM, presenting a",
+        "quote from the same TPM, is renewed; no quote, no renewal. An expired or",
+        "revoked SVID cannot connect: enroll again.",
+        "Exit status: 0 renewed, 1 refused by the server (its reason code is",
+        "printed), 2 usage error, unreachable server or a local failure (TPM,",
+        "files), 3 not decided (retry later)."
+      })
+  static final class Renew implements Callable<Integer> {
+    private final WritCli.Env env;
+
+    @Option(
+        names = "--server",
+        required = true,
+        paramLabel = "URL",
+        description = "The server's TLS listener, https://HOST:PORT.")
+    String server;
+
+    @Option(
+        names = "--data",
+        required = true,
+        paramLabel = "DIR",
+        description = "The agent's folder from 'writ agent enroll': svid.pem and bundle.pem.")
+    Path data;
+
+    @Option(
+        names = "--tpm",
+        paramLabel = "TCTI",
+        description =
+            "The TPM 2.0 the node enrolled with: device:/dev/tpmrm0 or"
+                + " swtpm:host=127.0.0.1,port=2321. Needs --ek-ca.")
+    String tpm;
+
+    @Option(
+        names = "--ek-ca",
+        paramLabel = "FILE",
+        description = "PEM certificates that issued the TPM's EK certificate, issuer first.")
+    Path ekCa;
+
+    Renew(WritCli.Env env) {
+      this.env = env;
+    }
+
+    @Override
+    public Integer call() throws CliException {
+      if ((tpm == null) != (ekCa == null)) {
+        throw new CliException(
+            tpm == null ? "--ek-ca is for --tpm; give both or neither" : "--tpm needs --ek-ca");
+      }
+      ServerTrust trust = ServerTrust.of(server, data.resolve(BUNDLE_FILE));
+      Optional<TpmDevice> device = AgentCommands.device(tpm, ekCa, data);
+      SvidCredentials current = current(trust, device);
+      Renewer.Renewed renewed;
+      try {
+        renewed =
+            new Renewer(env.clock(), env.random())
+                .renew(new Renewer.Request(trust.server(), trust.bundle(), current, device));
+      } catch (EnrollException e) {
+        if (e.reason().isEmpty()) {
+          throw new CliException(e.getMessage(), e);
+        }
+        if (Enroll.UNDECIDED.contains(e.reason().get())) {
+          env.err()
+              .println("writ: the server did not decide (" + e.reason().get() + "); retry later");
+          return SubmitCommand.NOT_DECIDED;
+        }
+        env.err().println("writ: renewal of " + current.svid().id() + " " + e.getMessage());
+        return WritCli.DENIED;
+      }
+      TrustBundle issued;
+      try {
+        issued =
+            TrustBundle.parse(
+                trust.bundle().trustDomain(),
+                renewed.bundlePem().getBytes(StandardCharsets.US_ASCII));
+        SvidValidator.validate(renewed.credentials().svid().chain(), issued, env.clock().instant());
+      } catch (SvidException ex) {
+        throw new CliException("the server's bundle does not hold: " + ex.getMessage(), ex);
+      }
+      Files2.writeString(data.resolve(BUNDLE_FILE), issued.format());
+      writeSvid(data, renewed.credentials());
+      X509Svid svid = renewed.credentials().svid();
+      env.out().println("renewed " + renewed.id());
+      env.out().println("posture " + renewed.posture());
+      env.out()
+          .println("svid serial " + svid.serial().toString(16) + " expires " + svid.notAfter());
+      env.out()
+          .println(
+              "wrote " + data.resolve(SVID_FILE) + " (" + keyNote(renewed.credentials()) + ")");
+      return WritCli.OK;
+    }
+
+    /** DIR/svid.pem, validated now under the bundle; its key from the file or the TPM. */
+    private SvidCredentials current(ServerTrust trust, Optional<TpmDevice> device)
+        throws CliException {
+      Path file = data.resolve(SVID_FILE);
+      SvidPem.DeviceKeys keys =
+          leaf -> {
+            if (device.isEmpty()) {
+              return Optional.empty();
+            }
+            try {
+              return device.get().keyFor(leaf);
+            } catch (TpmToolException e) {
+              throw new IOException("TPM: " + e.getMessage(), e);
+            }
+          };
+      try {
+        return SvidPem.load(file, trust.bundle(), env.clock().instant(), keys);
+      } catch (IOException e) {
+        throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
+      } catch (SvidException e) {
+        throw new CliException(
+            file
+                + " is not a usable SVID ("
+                + e.failure()
+                + "): "
+                + e.getMessage()
+                + (e.failure() == SvidFailure.KEY_MALFORMED && device.isEmpty()
+                    ? "; if its key is in a TPM, give --tpm and --ek-ca"
+                    : ""),
+            e);
       }
     }
   }

@@ -452,5 +452,34 @@ class EnrollCommandsTest {
     assertThat(out()).contains("--bundle").contains("--ttl").contains("Exit status");
     assertThat(writ("agent", "enroll", "--help")).isZero();
     assertThat(out()).contains("--tpm").contains("--ek-ca").contains("degraded");
+    assertThat(writ("agent", "renew", "--help")).isZero();
+    assertThat(out()).contains("--data").contains("--tpm").contains("no quote, no renewal");
+  }
+
+  @Test
+  void agentRenew_badOptionsOrMissingFiles_usageErrorBeforeAnyRequest() throws Exception {
+    FakeEnrollServer s = server(SERVER);
+    Path data = Files.createDirectories(dir.resolve("renew"));
+
+    assertThat(
+            writ("agent", "renew", "--server", s.url(), "--data", data.toString(), "--tpm", "x:y"))
+        .isEqualTo(2);
+    assertThat(err()).contains("--tpm needs --ek-ca");
+    assertThat(writ("agent", "renew", "--server", s.url(), "--data", data.toString())).isEqualTo(2);
+    assertThat(err()).contains(data.resolve("bundle.pem").toString()).doesNotContain("\tat ");
+    s.writeBundle(data.resolve("bundle.pem"));
+    assertThat(writ("agent", "renew", "--server", s.url(), "--data", data.toString())).isEqualTo(2);
+    assertThat(err()).contains("cannot read " + data.resolve("svid.pem")).doesNotContain("\tat ");
+    assertThat(
+            writ(
+                "agent",
+                "renew",
+                "--server",
+                s.url().replace("https:", "http:"),
+                "--data",
+                data.toString()))
+        .isEqualTo(2);
+    assertThat(err()).contains("no plaintext listener");
+    assertThat(s.seen()).isEmpty();
   }
 }

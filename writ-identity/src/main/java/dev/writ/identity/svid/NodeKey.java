@@ -7,6 +7,7 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -20,7 +21,9 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  * PKCS#10 request that proves possession of it (svid.md, "CSR"). It has no method that signs
  * arbitrary bytes, so holding one gives no path to a writ signature; the modules that must never
  * sign writs (server, agent, state) get their keys from here instead of calling signing APIs
- * themselves. Software key, in memory; not TPM-resident (ADR 0011).
+ * themselves. Either a software key in memory ({@link #generate}) or a key a TPM holds ({@link #of}
+ * with a {@link dev.writ.identity.tpm.TpmPrivateKey}), which signs through the JCA provider that
+ * key installs (ADR 0011).
  *
  * <p>Immutable and thread-safe.
  */
@@ -29,6 +32,30 @@ public final class NodeKey {
 
   private NodeKey(KeyPair keys) {
     this.keys = keys;
+  }
+
+  /**
+   * A key held by a device: {@code privateKey} has no encoding and signs {@code SHA256withECDSA}
+   * through its own provider, {@code publicKey} is its P-256 public half.
+   *
+   * @throws IllegalArgumentException if the private key is exportable (use {@link #generate}) or
+   *     does not sign for the public key
+   */
+  public static NodeKey of(ECPublicKey publicKey, PrivateKey privateKey) {
+    if (!PrivateKeys.isDeviceKey(privateKey, "EC")) {
+      throw new IllegalArgumentException("only a device-held EC key without an encoding is taken");
+    }
+    try {
+      PrivateKeys.checkPair(privateKey, publicKey);
+    } catch (SvidException e) {
+      throw new IllegalArgumentException("the device key does not sign for its public key", e);
+    }
+    return new NodeKey(new KeyPair(publicKey, privateKey));
+  }
+
+  /** Whether the private key is held by a device (a TPM) and cannot be exported. */
+  public boolean deviceHeld() {
+    return keys.getPrivate().getFormat() == null;
   }
 
   /** A fresh P-256 key from {@code random}. */
@@ -46,7 +73,7 @@ public final class NodeKey {
     return keys.getPublic();
   }
 
-  /** The private key, for the TLS key manager and the SVID file only. */
+  /** The private key, for the TLS key manager and the SVID file only (a device key: a handle). */
   public PrivateKey privateKey() {
     return keys.getPrivate();
   }
@@ -68,6 +95,6 @@ public final class NodeKey {
 
   @Override
   public String toString() {
-    return "NodeKey[P-256]";
+    return deviceHeld() ? "NodeKey[P-256, device-held]" : "NodeKey[P-256]";
   }
 }

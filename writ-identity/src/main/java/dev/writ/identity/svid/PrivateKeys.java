@@ -72,6 +72,8 @@ final class PrivateKeys {
           case ECPrivateKey k -> "SHA256withECDSA";
           case EdECPrivateKey k -> "Ed25519";
           case RSAPrivateKey k -> "SHA256withRSA";
+          // a key held by a device (a TPM) has no encoding; its provider signs for it
+          case PrivateKey k when isDeviceKey(k, "EC") -> "SHA256withECDSA";
           default ->
               throw new SvidException(
                   SvidFailure.KEY_MISMATCH, "a " + key.getAlgorithm() + " key cannot be checked");
@@ -94,6 +96,11 @@ final class PrivateKeys {
       throw new SvidException(
           SvidFailure.KEY_MISMATCH, "the private key does not match the certificate key");
     }
+  }
+
+  /** Whether {@code key} is of {@code algorithm} and has no encoding: its device holds it. */
+  static boolean isDeviceKey(PrivateKey key, String algorithm) {
+    return algorithm.equals(key.getAlgorithm()) && key.getFormat() == null;
   }
 
   /** The public key of a P-256 private key: d times the generator. */

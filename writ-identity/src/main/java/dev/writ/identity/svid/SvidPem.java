@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The agent's SVID file: the certificate chain as PEM CERTIFICATE blocks (leaf first) and the
@@ -64,10 +66,26 @@ public final class SvidPem {
     return Certificates.toPem(chain);
   }
 
-  /** The file form: the chain's CERTIFICATE blocks, then the PRIVATE KEY block. Secret. */
+  /**
+   * The file form: the chain's CERTIFICATE blocks, then the PRIVATE KEY block. Secret. A key held
+   * by a device (a TPM) has no PEM form and stays in its device: the file then holds the
+   * certificates only, and {@link #load(Path, TrustBundle, Instant, DeviceKeys)} finds the key
+   * again.
+   */
   public static String format(SvidCredentials credentials) {
-    return Certificates.toPem(credentials.svid().chain())
-        + PrivateKeys.toPem(credentials.privateKey());
+    String chain = Certificates.toPem(credentials.svid().chain());
+    PrivateKey key = credentials.privateKey();
+    return key.getFormat() == null ? chain : chain + PrivateKeys.toPem(key);
+  }
+
+  /** Where an SVID file without a PRIVATE KEY block finds its key: the device that holds it. */
+  @FunctionalInterface
+  public interface DeviceKeys {
+    /** The device-held private key for {@code leafKey}, empty if the device has none. */
+    Optional<PrivateKey> find(PublicKey leafKey) throws IOException;
+
+    /** No device: every SVID file must hold its key. */
+    DeviceKeys NONE = leafKey -> Optional.empty();
   }
 
   /** Writes {@code credentials} to {@code file}, mode 0600, replacing it atomically. */
@@ -86,10 +104,36 @@ public final class SvidPem {
    */
   public static SvidCredentials load(Path file, TrustBundle bundle, Instant now)
       throws IOException, SvidException {
+    return load(file, bundle, now, DeviceKeys.NONE);
+  }
+
+  /**
+   * As {@link #load(Path, TrustBundle, Instant)}, but a file with certificates only (its key held
+   * by a device, see {@link #format}) takes its key from {@code device}: {@code KEY_MALFORMED} if
+   * the device has no key for the leaf, {@code KEY_MISMATCH} if the key it gives does not sign for
+   * the leaf.
+   */
+  public static SvidCredentials load(Path file, TrustBundle bundle, Instant now, DeviceKeys device)
+      throws IOException, SvidException {
     byte[] pem = AtomicFiles.read(file, MAX_PEM_BYTES, true);
-    Parsed parsed = parse(pem, pem);
-    X509Svid svid = SvidValidator.validate(parsed.chain(), bundle, now);
-    return SvidCredentials.of(svid, parsed.privateKey());
+    List<Pem.Block> blocks = Pem.decode(pem, SvidFailure.SVID_MALFORMED, "the SVID file");
+    if (blocks.stream().anyMatch(b -> b.label().equals(Pem.PRIVATE_KEY))) {
+      Parsed parsed = parse(pem, pem);
+      X509Svid svid = SvidValidator.validate(parsed.chain(), bundle, now);
+      return SvidCredentials.of(svid, parsed.privateKey());
+    }
+    X509Svid svid = SvidValidator.validate(certificates(pem), bundle, now);
+    PrivateKey key =
+        device
+            .find(svid.publicKey())
+            .orElseThrow(
+                () ->
+                    new SvidException(
+                        SvidFailure.KEY_MALFORMED,
+                        file
+                            + " holds no PRIVATE KEY block and no device holds the key of its"
+                            + " certificate"));
+    return SvidCredentials.of(svid, key);
   }
 
   /**

@@ -141,7 +141,8 @@ public final class SvidKeyManager extends X509ExtendedKeyManager {
       case ECPrivateKey k -> "EC".equals(keyType);
       case EdECPrivateKey k -> "EdDSA".equals(keyType) || "Ed25519".equals(keyType);
       case RSAPrivateKey k -> "RSA".equals(keyType);
-      default -> false;
+      // a TPM-resident key (no encoding) names its algorithm; JSSE then signs through its provider
+      default -> key.getFormat() == null && "EC".equals(keyType) && "EC".equals(key.getAlgorithm());
     };
   }
 }

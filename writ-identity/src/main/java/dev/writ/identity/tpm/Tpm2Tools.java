@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -40,6 +41,19 @@ public final class Tpm2Tools {
    * authorization accepts 0x81000000 to 0x817FFFFF (Part 3); this one is outside the EK slots.
    */
   public static final int DEFAULT_AK_HANDLE = 0x81010100;
+
+  /**
+   * Writ's two persistent handles for node (SVID) keys: a renewal makes its new key at the handle
+   * the current key is not at, so the current SVID keeps working until the new one is saved.
+   */
+  public static final List<Integer> NODE_KEY_HANDLES = List.of(0x81010200, 0x81010201);
+
+  /**
+   * The object attributes of a node key: unrestricted signing, generated in the TPM and bound to it
+   * and to its parent, so the private part can never be exported (Part 2 §8.3).
+   */
+  private static final String NODE_KEY_ATTRIBUTES =
+      "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign";
 
   private static final TpmHash QUOTE_HASH = TpmHash.SHA256;
 
@@ -156,6 +170,112 @@ public final class Tpm2Tools {
     }
     flushTransient();
     return readPublic(handle);
+  }
+
+  /**
+   * Replaces whatever is at {@code handle} with a new node key: an ECC P-256 ECDSA-SHA256 signing
+   * key generated inside the TPM under the owner hierarchy's storage root key (the standard ECC SRK
+   * template, recreated on demand and never persisted), then persisted at {@code handle}. Its
+   * private part never leaves the TPM.
+   *
+   * @return the new key's TPMT_PUBLIC
+   */
+  public synchronized byte[] createNodeKey(int handle) throws TpmToolException {
+    if (persistentHandles().contains(handle)) {
+      tool("tpm2_evictcontrol", "-C", "o", "-c", hex(handle));
+    }
+    try {
+      // without a resource manager each tool's objects stay loaded: flush between the steps
+      tool(
+          "tpm2_createprimary",
+          "-C",
+          "o",
+          "-g",
+          "sha256",
+          "-G",
+          "ecc256:aes128cfb",
+          "-c",
+          "srk.ctx");
+      flushTransient();
+      tool(
+          "tpm2_create",
+          "-C",
+          "srk.ctx",
+          "-G",
+          "ecc256:ecdsa-sha256",
+          "-a",
+          NODE_KEY_ATTRIBUTES,
+          "-c",
+          "node.ctx");
+      flushTransient();
+      tool("tpm2_evictcontrol", "-C", "o", "-c", "node.ctx", hex(handle));
+    } catch (TpmToolException e) {
+      try {
+        flushTransient();
+      } catch (TpmToolException f) {
+        e.addSuppressed(f);
+      }
+      throw e;
+    } finally {
+      delete("srk.ctx");
+      delete("node.ctx");
+    }
+    flushTransient();
+    return nodeKey(handle)
+        .orElseThrow(() -> new TpmToolException("the node key at " + hex(handle) + " vanished"));
+  }
+
+  /**
+   * The TPMT_PUBLIC of the node key persisted at {@code handle}, empty if the handle is empty.
+   *
+   * @throws TpmToolException also if the handle holds an object that is not a node key (see {@link
+   *     #createNodeKey})
+   */
+  public synchronized Optional<byte[]> nodeKey(int handle) throws TpmToolException {
+    if (!persistentHandles().contains(handle)) {
+      return Optional.empty();
+    }
+    byte[] pub = readPublic(handle);
+    try {
+      if (!TpmPublic.parse(pub).isNodeKey()) {
+        throw new TpmToolException(
+            "handle " + hex(handle) + " holds an object that is not a P-256 node key");
+      }
+    } catch (AttestationException e) {
+      throw new TpmToolException("handle " + hex(handle) + " holds an unusable object", e);
+    }
+    return Optional.of(pub);
+  }
+
+  /**
+   * TPM2_Sign of a SHA-256 {@code digest} by the node key at {@code handle}.
+   *
+   * @return the TPMT_SIGNATURE (ECDSA, SHA-256)
+   */
+  synchronized byte[] signDigest(int handle, byte[] digest) throws TpmToolException {
+    if (digest.length != TpmHash.SHA256.size()) {
+      throw new IllegalArgumentException("a SHA-256 digest has 32 bytes, got " + digest.length);
+    }
+    write("sign.in", digest);
+    try {
+      return readFile(
+          () ->
+              tool(
+                  "tpm2_sign",
+                  "-c",
+                  hex(handle),
+                  "-g",
+                  "sha256",
+                  "-s",
+                  "ecdsa",
+                  "-d",
+                  "-o",
+                  "sign.out",
+                  "sign.in"),
+          "sign.out");
+    } finally {
+      delete("sign.in");
+    }
   }
 
   /**

@@ -216,6 +216,21 @@ final class TpmPublic {
     require(DECRYPT, false, "decrypt");
   }
 
+  /**
+   * Whether this is a node key as {@link Tpm2Tools#createNodeKey} makes it: an unrestricted ECC
+   * P-256 signing key with scheme ECDSA-SHA256 that cannot leave the TPM (fixedTPM, fixedParent)
+   * and was generated inside it (sensitiveDataOrigin), and no decryption key.
+   */
+  boolean isNodeKey() {
+    long required = FIXED_TPM | FIXED_PARENT | SENSITIVE_DATA_ORIGIN | SIGN;
+    return type == TPM_ALG_ECC
+        && curve.orElse(null) == TpmCurve.P256
+        && schemeAlg == TPM_ALG_ECDSA
+        && schemeHash.orElse(null) == TpmHash.SHA256
+        && (attributes & required) == required
+        && (attributes & (RESTRICTED | DECRYPT)) == 0;
+  }
+
   private void require(long bit, boolean set, String name) throws AttestationException {
     if (((attributes & bit) != 0) != set) {
       throw new AttestationException(

@@ -2,10 +2,15 @@ package dev.writ.identity.tpm;
 
 import dev.writ.identity.AttestationException;
 import dev.writ.identity.AttestationFailure;
+import java.io.IOException;
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.DERSequence;
 
 /**
  * A parsed TPMT_SIGNATURE (TPM 2.0 Part 2 §11.3.4) of scheme RSASSA, RSAPSS or ECDSA, and its check
@@ -55,6 +60,28 @@ final class TpmSignature {
     }
     in.end();
     return sig;
+  }
+
+  /**
+   * This ECDSA signature as DER {@code SEQUENCE { r INTEGER, s INTEGER }} (RFC 3279), the form
+   * JCA's {@code SHA256withECDSA} produces.
+   *
+   * @throws AttestationException {@code ATTESTATION_BAD_SIGNATURE} if it is not ECDSA with {@code
+   *     expected}
+   */
+  byte[] ecdsaDer(TpmHash expected) throws AttestationException {
+    if (scheme != TpmPublic.TPM_ALG_ECDSA || hash != expected) {
+      throw bad("the TPM made another signature than ECDSA with " + expected.jcaName());
+    }
+    try {
+      return new DERSequence(
+              new ASN1Encodable[] {
+                new ASN1Integer(new BigInteger(1, r)), new ASN1Integer(new BigInteger(1, s))
+              })
+          .getEncoded();
+    } catch (IOException e) {
+      throw new IllegalStateException("two integers always encode", e);
+    }
   }
 
   /** The scheme's hash: the quote's pcrDigest is made with it too (Part 3 §18.4). */

@@ -1,6 +1,7 @@
 package dev.writ.it.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.writ.core.Capability;
 import dev.writ.core.SpiffeId;
@@ -8,6 +9,7 @@ import dev.writ.core.TargetSet;
 import dev.writ.core.WritPayload;
 import dev.writ.identity.Fingerprint;
 import dev.writ.identity.svid.SvidCredentials;
+import dev.writ.identity.svid.SvidException;
 import dev.writ.identity.svid.SvidPem;
 import dev.writ.identity.svid.TrustBundle;
 import dev.writ.identity.svid.TrustDomain;
@@ -19,6 +21,7 @@ import dev.writ.identity.tpm.PcrId;
 import dev.writ.identity.tpm.SwtpmProcess;
 import dev.writ.identity.tpm.Tpm2Tools;
 import dev.writ.identity.tpm.TpmHash;
+import dev.writ.identity.tpm.TpmPrivateKey;
 import io.spiffe.bundle.x509bundle.X509Bundle;
 import io.spiffe.svid.x509svid.X509SvidValidator;
 import java.net.URI;
@@ -40,6 +43,7 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -265,26 +269,98 @@ class AgentEnrollProcessTest {
     Path svidFile = data.resolve("svid.pem");
     assertThat(Files.getPosixFilePermissions(svidFile))
         .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-    SvidCredentials creds = SvidPem.load(svidFile, bundle, Instant.now());
+    // the key was made inside the TPM and stayed there: the file holds certificates only
+    String text = Files.readString(svidFile);
+    assertThat(text).contains("BEGIN CERTIFICATE").doesNotContain("PRIVATE KEY");
+    assertThat(r.out()).contains("the key stays in the TPM at 0x81010200");
+    assertThatThrownBy(() -> SvidPem.load(svidFile, bundle, Instant.now()))
+        .isInstanceOf(SvidException.class);
+    TpmPrivateKey key = tpmKey(t, Tpm2Tools.NODE_KEY_HANDLES.get(0));
+    SvidCredentials creds = SvidPem.load(svidFile, bundle, Instant.now(), leaf -> Optional.of(key));
     assertThat(creds.svid().id()).isEqualTo(new SpiffeId(TD, "/node/web-1"));
+    assertThat(creds.svid().publicKey().getEncoded()).isEqualTo(key.publicKey().getEncoded());
     assertThat(r.out()).contains("svid serial " + creds.svid().serial().toString(16) + " ");
     TrustBundle stored =
         TrustBundle.parse(new TrustDomain(TD), Files.readAllBytes(data.resolve("bundle.pem")));
     assertThat(stored.authorities()).isEqualTo(bundle.authorities());
     assertThat(Files.readString(data.resolve("receipt.json"))).contains("\"checkpoint\"");
-    // the SPIFFE project's own library reads the files the agent wrote
-    String text = Files.readString(svidFile);
-    int keyAt = text.indexOf("-----BEGIN PRIVATE KEY-----");
-    io.spiffe.svid.x509svid.X509Svid theirs =
-        io.spiffe.svid.x509svid.X509Svid.parse(
-            text.substring(0, keyAt).getBytes(StandardCharsets.US_ASCII),
-            text.substring(keyAt).getBytes(StandardCharsets.US_ASCII));
-    assertThat(theirs.getSpiffeId().toString()).isEqualTo("spiffe://fleet.test/node/web-1");
+    // the SPIFFE project's own library validates the chain the agent wrote
     X509SvidValidator.verifyChain(
-        theirs.getChain(),
+        SvidPem.certificates(text.getBytes(StandardCharsets.US_ASCII)),
         X509Bundle.load(io.spiffe.spiffeid.TrustDomain.parse(TD), data.resolve("bundle.pem")));
     // registered: the server's per-handshake registry check lets this SVID in
     assertThat(getWithSvid(creds, "/v1/status")).isEqualTo(200);
+  }
+
+  @Test
+  void renew_keyInTpm_newSvidAndKeyFromTheSameTpm_alternatingHandles() throws Exception {
+    Path w = openSignApprove("web-7", "alice", "bob");
+    SwtpmProcess t = newTpm();
+    Path data = dir.resolve("agent");
+    ok(agent("web-7", w, data, tpmOptions(t)));
+    TpmPrivateKey first = tpmKey(t, Tpm2Tools.NODE_KEY_HANDLES.get(0));
+    SvidCredentials enrolled =
+        SvidPem.load(data.resolve("svid.pem"), bundle, Instant.now(), leaf -> Optional.of(first));
+
+    CliProcess.Result r = renew(data, tpmOptions(t));
+
+    assertThat(r.code()).as(r.output()).isZero();
+    assertThat(r.out())
+        .contains("renewed spiffe://fleet.test/node/web-7")
+        .contains("posture attested-software")
+        .contains("the key stays in the TPM at 0x81010201");
+    TpmPrivateKey second = tpmKey(t, Tpm2Tools.NODE_KEY_HANDLES.get(1));
+    SvidCredentials renewed =
+        SvidPem.load(data.resolve("svid.pem"), bundle, Instant.now(), leaf -> Optional.of(second));
+    assertThat(renewed.svid().id()).isEqualTo(enrolled.svid().id());
+    assertThat(renewed.svid().serial()).isNotEqualTo(enrolled.svid().serial());
+    assertThat(Files.readString(data.resolve("svid.pem"))).doesNotContain("PRIVATE KEY");
+    // the enrolled key was left in place while the new one was made
+    assertThat(tpmKey(t, Tpm2Tools.NODE_KEY_HANDLES.get(0)).publicKey().getEncoded())
+        .isEqualTo(first.publicKey().getEncoded());
+    assertThat(getWithSvid(renewed, "/v1/status")).isEqualTo(200);
+
+    // the next renewal goes back to the first handle, replacing the key no SVID uses any more
+    CliProcess.Result again = renew(data, tpmOptions(t));
+    assertThat(again.code()).as(again.output()).isZero();
+    assertThat(again.out()).contains("the key stays in the TPM at 0x81010200");
+    assertThat(tpmKey(t, Tpm2Tools.NODE_KEY_HANDLES.get(0)).publicKey().getEncoded())
+        .isNotEqualTo(first.publicKey().getEncoded());
+    assertThat(tpmKey(t, Tpm2Tools.NODE_KEY_HANDLES.get(1)).publicKey().getEncoded())
+        .isEqualTo(second.publicKey().getEncoded());
+  }
+
+  @Test
+  void renew_keyInTpmButNoTpmGiven_localErrorThatSaysWhatToGive() throws Exception {
+    Path w = openSignApprove("web-8", "alice", "bob");
+    SwtpmProcess t = newTpm();
+    Path data = dir.resolve("agent");
+    ok(agent("web-8", w, data, tpmOptions(t)));
+    String before = Files.readString(data.resolve("svid.pem"));
+
+    CliProcess.Result r = renew(data);
+
+    assertThat(r.code()).as(r.output()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("KEY_MALFORMED")
+        .contains("give --tpm and --ek-ca")
+        .doesNotContain("\tat ");
+    assertThat(Files.readString(data.resolve("svid.pem"))).isEqualTo(before);
+  }
+
+  @Test
+  void renew_degradedNodeWithoutQuote_refusedWithPostureInsufficient() throws Exception {
+    Path w = openSignApprove("edge-2", "alice", "bob");
+    Path data = dir.resolve("agent");
+    ok(agent("edge-2", w, data));
+    String before = Files.readString(data.resolve("svid.pem"));
+    assertThat(before).contains("PRIVATE KEY"); // no TPM: the key is in the file
+
+    CliProcess.Result r = renew(data);
+
+    assertThat(r.code()).as(r.output()).isEqualTo(1);
+    assertThat(r.err()).contains("POSTURE_INSUFFICIENT");
+    assertThat(Files.readString(data.resolve("svid.pem"))).isEqualTo(before);
   }
 
   @Test
@@ -356,6 +432,20 @@ class AgentEnrollProcessTest {
     CliProcess.Result degraded = agent("web-6", w, dir.resolve("again"));
     assertThat(degraded.code()).as(degraded.output()).isZero();
     assertThat(degraded.out()).contains("posture degraded");
+  }
+
+  private CliProcess.Result renew(Path data, String... extra) throws Exception {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of("agent", "renew", "--server", tls.toString(), "--data", data.toString()));
+    args.addAll(List.of(extra));
+    return writ.run(args.toArray(String[]::new));
+  }
+
+  /** The node key at {@code handle} of {@code t}, read through a tpm2-tools folder of this test. */
+  private TpmPrivateKey tpmKey(SwtpmProcess t, int handle) throws Exception {
+    Path work = Files.createDirectories(dir.resolve("tpm-read-" + System.nanoTime()));
+    return TpmPrivateKey.at(new Tpm2Tools(t.tcti(), work, TPM_TIMEOUT), handle).orElseThrow();
   }
 
   private static String[] concat(String[] a, String... b) {
