@@ -125,12 +125,7 @@ public final class HandshakeBench {
           Locale.ROOT,
           "handshake-bench: peer check alone: %.0f ns a call%n",
           checkNanos(registry, nodeCreds.svid()));
-      SSLContext client =
-          MtlsContexts.client(
-              SvidKeyManager.of(nodeCreds),
-              new SvidClientTrustManager(
-                  ca::bundle, Clock.systemUTC(), SERVER, RefusalListener.NONE),
-              random);
+      SSLContext client = client(ca, nodeCreds, random);
       try (HandshakeServer on = server(ca, serverCreds, registry, random, "on");
           HandshakeServer off = server(ca, serverCreds, peer -> {}, random, "off")) {
         double[][] rates = rounds(client, on, off, rounds, handshakes, warmup, budget, out);
@@ -162,12 +157,7 @@ public final class HandshakeBench {
       BenchPeerCheck registry =
           new BenchPeerCheck(TD.name(), SYNTHETIC_NODES, REVOKED_SERIALS, random);
       registry.enroll(nodeSvid);
-      SSLContext client =
-          MtlsContexts.client(
-              SvidKeyManager.of(nodeCreds),
-              new SvidClientTrustManager(
-                  ca::bundle, Clock.systemUTC(), SERVER, RefusalListener.NONE),
-              random);
+      SSLContext client = client(ca, nodeCreds, random);
       out.printf(
           Locale.ROOT,
           "handshake-bench: client key in swtpm (TPM2_Sign by tpm2-tools per handshake), peer"
@@ -294,6 +284,14 @@ public final class HandshakeBench {
       check.check(svid);
     }
     return (System.nanoTime() - t0) / (double) calls;
+  }
+
+  private static SSLContext client(SpiffeCa ca, SvidCredentials creds, SecureRandom random)
+      throws GeneralSecurityException {
+    return MtlsContexts.client(
+        SvidKeyManager.of(creds),
+        new SvidClientTrustManager(ca::bundle, Clock.systemUTC(), SERVER, RefusalListener.NONE),
+        random);
   }
 
   private static HandshakeServer server(

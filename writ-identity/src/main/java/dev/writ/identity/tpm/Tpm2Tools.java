@@ -159,12 +159,7 @@ public final class Tpm2Tools {
           type.scheme());
       tool("tpm2_evictcontrol", "-C", "o", "-c", "ak.ctx", hex(handle));
     } catch (TpmToolException e) {
-      try {
-        flushTransient();
-      } catch (TpmToolException f) {
-        e.addSuppressed(f);
-      }
-      throw e;
+      throw flushedAfter(e);
     } finally {
       delete("ak.ctx");
     }
@@ -210,12 +205,7 @@ public final class Tpm2Tools {
       flushTransient();
       tool("tpm2_evictcontrol", "-C", "o", "-c", "node.ctx", hex(handle));
     } catch (TpmToolException e) {
-      try {
-        flushTransient();
-      } catch (TpmToolException f) {
-        e.addSuppressed(f);
-      }
-      throw e;
+      throw flushedAfter(e);
     } finally {
       delete("srk.ctx");
       delete("node.ctx");
@@ -409,6 +399,16 @@ public final class Tpm2Tools {
     return readFile(
         () -> tool("tpm2_readpublic", "-c", hex(handle), "-f", "tpmt", "-o", "public.tpmt"),
         "public.tpmt");
+  }
+
+  /** Flushes what the failed step left loaded, keeping a flush failure beside {@code e}. */
+  private TpmToolException flushedAfter(TpmToolException e) {
+    try {
+      flushTransient();
+    } catch (TpmToolException f) {
+      e.addSuppressed(f);
+    }
+    return e;
   }
 
   private void flushTransient() throws TpmToolException {
