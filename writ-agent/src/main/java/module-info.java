@@ -6,6 +6,7 @@
 module dev.writ.agent {
   requires transitive dev.writ.core;
   requires transitive dev.writ.identity;
+  requires transitive dev.writ.log;
   requires java.net.http;
 
   exports dev.writ.agent;

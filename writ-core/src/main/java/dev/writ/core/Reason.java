@@ -54,7 +54,12 @@ public enum Reason {
   PCR_MISMATCH("a PCR value differs from the one policy requires"),
   UNKNOWN_NODE("the peer certificate names no registered node"),
   NODE_REVOKED("the peer certificate's serial is revoked or superseded"),
-  SVID_INVALID("the peer certificate is not a valid X.509-SVID of this trust domain");
+  SVID_INVALID("the peer certificate is not a valid X.509-SVID of this trust domain"),
+
+  WORK_NOT_OPEN("the writ id is not an open deploy or execute request, or it differs from it"),
+  RECEIPT_INVALID("the work item's receipt does not verify under the pinned log key"),
+  LOG_INCONSISTENT("the receipt's checkpoint is not consistent with the log this agent has seen"),
+  TIER_UNAVAILABLE("the requested sandbox tier is not available on this host");
 
   private final String summary;
 
@@ -68,6 +73,14 @@ public enum Reason {
    */
   public boolean isVerifierReason() {
     return compareTo(SPENT) <= 0;
+  }
+
+  /**
+   * Whether enrollment or node identity (docs/spec/enrollment.md section 8) reports this reason;
+   * the rest of the non-verifier reasons come from work on the fleet (docs/spec/work.md section 8).
+   */
+  public boolean isEnrollmentReason() {
+    return compareTo(ENROLLMENT_NOT_OPEN) >= 0 && compareTo(SVID_INVALID) <= 0;
   }
 
   /** One plain-English sentence fragment for people; the enum name is the stable code. */

@@ -43,7 +43,7 @@ class EnrollmentReasonCoverageTest {
             .toList();
     List<Reason> missing = new ArrayList<>();
     for (Reason r : Reason.values()) {
-      if (r.isVerifierReason() || fromEvidence.contains(r)) {
+      if (!r.isEnrollmentReason() || fromEvidence.contains(r)) {
         continue;
       }
       String suffix = "_deniesWith" + camel(r);
