@@ -71,19 +71,27 @@ public final class TpmDevice {
   }
 
   /**
-   * A new node key generated inside the TPM (docs/spec/enrollment.md section 1), at the first of
-   * {@link Tpm2Tools#NODE_KEY_HANDLES} that does not hold the key {@link #keeping} names; whatever
-   * was there is replaced.
+   * A new node key generated inside the TPM (docs/spec/enrollment.md section 1) at the first of
+   * {@link Tpm2Tools#NODE_KEY_HANDLES} that is empty, or else at the first that does not hold the
+   * key {@link #keeping} names; whatever was there is replaced.
    */
   NodeKey newNodeKey() throws TpmToolException {
+    Integer target = null;
     for (int handle : Tpm2Tools.NODE_KEY_HANDLES) {
       Optional<TpmPrivateKey> there = TpmPrivateKey.at(tools, handle);
-      if (there.isEmpty() || keep.isEmpty() || !same(there.get().publicKey(), keep.get())) {
-        TpmPrivateKey key = TpmPrivateKey.create(tools, handle);
-        return NodeKey.of(key.publicKey(), key);
+      if (there.isEmpty()) {
+        target = handle;
+        break;
+      }
+      if (target == null && (keep.isEmpty() || !same(there.get().publicKey(), keep.get()))) {
+        target = handle;
       }
     }
-    throw new TpmToolException("both node key handles hold the key in use");
+    if (target == null) {
+      throw new TpmToolException("both node key handles hold the key in use");
+    }
+    TpmPrivateKey key = TpmPrivateKey.create(tools, target);
+    return NodeKey.of(key.publicKey(), key);
   }
 
   /**
