@@ -12,11 +12,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Receipts and checkpoints from real in-memory logs signed by a real log key. */
 class LogWitnessTest {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String ORIGIN = "writ.test/log";
+  private static final String ORIGIN = TestLog.ORIGIN;
 
   @TempDir Path dir;
 
@@ -40,57 +38,29 @@ class LogWitnessTest {
     }
   }
 
-  /** A log, the writs whose allow leaves it holds, and a way to hand out receipts. */
+  /** A {@link TestLog} that also remembers the writs of its leaves. */
   private final class Log {
-    final AppendOnlyLog log = new AppendOnlyLog();
+    final TestLog t = new TestLog(signer);
+    final AppendOnlyLog log = t.log;
     final List<Writ> writs = new ArrayList<>();
 
     Writ add(String decision) {
       Writ w = Writ.random();
-      long index = log.size();
-      String record =
-          "{\"cap\":\"execute\",\"decision\":\""
-              + decision
-              + "\",\"envelope_sha256\":\""
-              + sha256Hex(w.envelope())
-              + "\",\"id\":\""
-              + w.id().hex()
-              + "\",\"index\":"
-              + index
-              + ","
-              + ("deny".equals(decision) ? "\"reason\":\"SPENT\"," : "")
-              + "\"time\":1893456000,\"v\":1}";
-      log.append(record.getBytes(StandardCharsets.UTF_8));
+      t.add(w.id(), w.envelope(), decision);
       writs.add(w);
       return w;
     }
 
     String note(long size) {
-      return new String(
-          signer.sign(Checkpoint.of(ORIGIN, size, log.root(size), List.of()).format()),
-          StandardCharsets.UTF_8);
+      return t.note(size);
     }
 
     String receipt(int index, long size) {
-      return new String(
-          dev.writ.log.Receipt.encode(
-              note(size).getBytes(StandardCharsets.UTF_8),
-              log.inclusionProof(index, size),
-              index,
-              log.entry(index)),
-          StandardCharsets.UTF_8);
+      return t.receipt(index, size);
     }
 
     LogWitness.Proofs proofs() {
-      return (a, b) -> log.consistencyProof(a, b);
-    }
-  }
-
-  private static String sha256Hex(byte[] b) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
+      return t.proofs();
     }
   }
 
