@@ -131,7 +131,11 @@ record Reply(int status, JsonValue body, String decision, String reason) {
           PCR_MISMATCH,
           UNKNOWN_NODE,
           NODE_REVOKED,
-          SVID_INVALID ->
+          SVID_INVALID,
+          WORK_NOT_OPEN,
+          RECEIPT_INVALID,
+          LOG_INCONSISTENT,
+          TIER_UNAVAILABLE ->
           FORBIDDEN;
     };
   }
