@@ -3,6 +3,7 @@ package dev.writ.sandbox;
 import dev.writ.core.Tier;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -10,10 +11,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
  * The {@code process} tier, the weakest: the content runs as a child process under a per-execution
@@ -47,6 +50,9 @@ final class ProcessTier implements SandboxTier {
 
   /** RLIMIT_NOFILE for the program: 256 open files. */
   static final int MAX_OPEN_FILES = 256;
+
+  /** Most entries of a work directory given back to root after an execution: 1,000,000. */
+  static final long MAX_RECLAIM_ENTRIES = 1_000_000;
 
   /** How long the output pumps may take to drain after every process of the uid is gone. */
   static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
@@ -120,10 +126,15 @@ final class ProcessTier implements SandboxTier {
         end = new ProcessRun.End(Outcome.FAILED_TO_START, 0, e.getMessage());
       }
       UidReaper.Sweep sweep = reaper.killAll(uid.getAsInt());
-      clean = sweep.clean();
       String reason = end.reason();
-      if (!clean) {
+      if (!sweep.clean()) {
         reason += "; processes of uid " + uid.getAsInt() + " survived SIGKILL, uid retired";
+      } else {
+        Optional<String> reclaimFailure = reclaim(request.workDir());
+        clean = reclaimFailure.isEmpty();
+        if (!clean) {
+          reason += "; " + reclaimFailure.get() + ", uid retired";
+        }
       }
       return result(end.outcome(), end.exitCode(), reason, output, start);
     } finally {
@@ -157,6 +168,33 @@ final class ProcessTier implements SandboxTier {
       own(work, uid, "rwx------");
     } catch (IOException e) {
       throw new StartFailure("cannot prepare the work directory: " + WasmRun.oneLine(e.toString()));
+    }
+  }
+
+  /**
+   * Gives the work directory tree back to root once no process of the uid is left, so that the next
+   * execution under the same uid cannot read what this one left there. Symbolic links are not
+   * followed. Returns the failure, if any.
+   */
+  private static Optional<String> reclaim(Path work) {
+    if (!Files.isDirectory(work, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> tree = Files.walk(work)) {
+      Iterator<Path> it = tree.iterator();
+      long n = 0;
+      while (it.hasNext()) {
+        if (++n > MAX_RECLAIM_ENTRIES) {
+          return Optional.of(
+              "work directory holds more than " + MAX_RECLAIM_ENTRIES + " entries, not reclaimed");
+        }
+        Path p = it.next();
+        Files.setAttribute(p, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
+      }
+      return Optional.empty();
+    } catch (IOException | UncheckedIOException e) {
+      return Optional.of("work directory not reclaimed: " + WasmRun.oneLine(e.toString()));
     }
   }
 
