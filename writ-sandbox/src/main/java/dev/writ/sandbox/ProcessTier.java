@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  * 0700 directory (different uid); it inherits no environment variable; no process of its uid
  * survives the execution: after a normal exit and after the wall clock, every process running as
  * that uid is SIGKILLed ({@link UidReaper}), including double-forked and {@code setsid} ones; a
- * fork bomb stops at the process limit.
+ * fork bomb stops at the process limit. Afterwards the work directory tree is given back to root,
+ * so the next execution under the same uid cannot read what this one left there.
  *
  * <p>What it does <b>not</b> guarantee: it does not hide world-readable files (all of {@code /etc},
  * {@code /usr}, other world-readable data stay readable), it does not restrict system calls or the
