@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -18,6 +19,8 @@ import java.util.stream.Collectors;
  * @param toolDirs the directories searched, in order, for {@code setpriv} and {@code prlimit}
  */
 record HostProbe(Path proc, List<Path> toolDirs) {
+
+  private static final Pattern FIELDS = Pattern.compile("\\s+");
 
   /** The real host: {@code /proc}, tools in {@code /usr/bin} then {@code /bin}. */
   static HostProbe real() {
@@ -33,7 +36,7 @@ record HostProbe(Path proc, List<Path> toolDirs) {
     try {
       for (String line : Files.readAllLines(proc.resolve("self/status"))) {
         if (line.startsWith("Uid:")) {
-          String[] f = line.substring(4).trim().split("\\s+");
+          String[] f = FIELDS.splitAsStream(line.substring(4).strip()).toArray(String[]::new);
           return f.length >= 2 ? OptionalLong.of(Long.parseLong(f[1])) : OptionalLong.empty();
         }
       }

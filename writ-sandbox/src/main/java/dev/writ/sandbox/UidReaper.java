@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Kills every process that runs as a given uid, by scanning {@code /proc/<pid>/status} (real,
@@ -21,6 +22,8 @@ final class UidReaper {
 
   /** Pause between rounds, so SIGKILL is delivered before the next scan. */
   static final long ROUND_PAUSE_MILLIS = 5;
+
+  private static final Pattern FIELDS = Pattern.compile("\\s+");
 
   private final Path proc;
 
@@ -95,7 +98,7 @@ final class UidReaper {
         }
       }
       if (line.startsWith("Uid:")) {
-        String[] f = line.substring(4).trim().split("\\s+");
+        String[] f = FIELDS.splitAsStream(line.substring(4).strip()).toArray(String[]::new);
         String u = Integer.toString(uid);
         matches = f.length >= 3 && (f[0].equals(u) || f[1].equals(u) || f[2].equals(u));
       }
