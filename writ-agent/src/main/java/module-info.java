@@ -7,6 +7,7 @@ module dev.writ.agent {
   requires transitive dev.writ.core;
   requires transitive dev.writ.identity;
   requires transitive dev.writ.log;
+  requires transitive dev.writ.sandbox;
   requires java.net.http;
 
   exports dev.writ.agent;
