@@ -162,6 +162,7 @@ class ContentRoutesTest {
           "sha256:a963e87ae48c91da3ea9c3399321d0354d3289ecc12c9ef18bd1df2354b114a2/x",
           "sha512:a963e87ae48c91da3ea9c3399321d0354d3289ecc12c9ef18bd1df2354b114a2",
           "a963e87ae48c91da3ea9c3399321d0354d3289ecc12c9ef18bd1df2354b114a2",
+          "sha256%3Aa963e87ae48c91da3ea9c3399321d0354d3289ecc12c9ef18bd1df2354b114a2",
           "");
 
   @Test
