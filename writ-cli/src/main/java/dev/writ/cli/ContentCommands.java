@@ -13,10 +13,10 @@ import picocli.CommandLine.Parameters;
     name = "content",
     mixinStandardHelpOptions = true,
     description = {
-      "Content-addressed bytes (docs/spec/content.md): 'id' computes a file's content id,",
-      "'put' stores a file on the server and prints its id, 'get' fetches bytes by id and",
-      "writes them only if they hash to it. Storing content authorizes nothing: a writ",
-      "names the id, and agents check the bytes against it again."
+      "Content-addressed bytes (docs/spec/content.md): 'id' computes a file's",
+      "content id, 'put' stores a file on the server and prints its id, 'get'",
+      "fetches bytes by id and writes them only if they hash to it. Storing content",
+      "authorizes nothing: a writ names the id, and agents check the bytes again."
     },
     subcommands = {ContentCommands.Id.class, ContentCommands.Put.class, ContentCommands.Get.class})
 final class ContentCommands implements Runnable {
@@ -72,8 +72,8 @@ final class ContentCommands implements Runnable {
       name = "id",
       mixinStandardHelpOptions = true,
       description = {
-        "Print the content id of FILE (sha256:<64 hex>), computed locally: the id a writ's",
-        "'content' names and 'writ content put' stores the file under.",
+        "Print the content id of FILE (sha256:<64 hex>), computed locally: the id a",
+        "writ's 'content' names and 'writ content put' stores the file under.",
         "Exit status: 0 printed, 2 unreadable file or over the 64 MiB content limit."
       })
   static final class Id implements Callable<Integer> {
@@ -97,13 +97,15 @@ final class ContentCommands implements Runnable {
       name = "put",
       mixinStandardHelpOptions = true,
       description = {
-        "Store FILE on the server (PUT /v1/content/sha256:<hex> over TLS 1.3, the server",
-        "authenticated by the trust bundle and its SPIFFE ID) and print its content id alone",
-        "on one line, for scripts: ID=$(writ content put FILE --bundle B). The server",
-        "stores the bytes only if they hash to the id; storing twice is harmless.",
+        "Store FILE on the server (PUT /v1/content/sha256:<hex> over TLS 1.3, the",
+        "server authenticated by the trust bundle and its SPIFFE ID) and print its",
+        "content id alone on one line, for scripts:",
+        "  ID=$(writ content put FILE --bundle B)",
+        "The server stores the bytes only if they hash to the id; storing twice is",
+        "harmless.",
         "Exit status: 0 stored, 1 refused by the server, 2 usage error, unreadable or",
-        "oversized file, unreachable server or one that fails the TLS check, 3 not decided",
-        "(rate limited, overloaded: retry later)."
+        "oversized file, unreachable server or one that fails the TLS check, 3 not",
+        "decided (rate limited, overloaded: retry later)."
       })
   static final class Put implements Callable<Integer> {
     private final WritCli.Env env;
@@ -140,12 +142,13 @@ final class ContentCommands implements Runnable {
       name = "get",
       mixinStandardHelpOptions = true,
       description = {
-        "Fetch the bytes stored under ID (GET /v1/content/sha256:<hex> over TLS 1.3) and",
-        "write them to FILE only if they hash to ID; print ID. ID is sha256:<64 hex> or the",
-        "CIDv1 spelling a writ may use.",
-        "Exit status: 0 written, 1 refused by the server (e.g. CONTENT_UNKNOWN), 2 usage",
-        "error, bytes that do not hash to ID (nothing written), unreachable server or one",
-        "that fails the TLS check, 3 not decided (rate limited, overloaded: retry later)."
+        "Fetch the bytes stored under ID (GET /v1/content/sha256:<hex> over TLS 1.3)",
+        "and write them to FILE only if they hash to ID; print ID. ID is",
+        "sha256:<64 hex> or the CIDv1 spelling a writ may use.",
+        "Exit status: 0 written, 1 refused by the server (e.g. CONTENT_UNKNOWN),",
+        "2 usage error, bytes that do not hash to ID (nothing written), unreachable",
+        "server or one that fails the TLS check, 3 not decided (rate limited,",
+        "overloaded: retry later)."
       })
   static final class Get implements Callable<Integer> {
     private final WritCli.Env env;
