@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       ServerCommand.class,
       SubmitCommand.class,
+      ContentCommands.class,
       EnrollCommands.class,
       AgentCommands.class,
       AuditCommands.class,

@@ -1,5 +1,6 @@
 package dev.writ.cli;
 
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.writ.core.SpiffeId;
@@ -31,9 +32,9 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A TLS 1.3 stand-in for the server's enrollment routes: a certificate from a real {@link SpiffeCa}
- * for whatever SPIFFE ID the test picks, canned answers per path, and a record of every request. It
- * lets CLI tests check what the commands send and how they treat answers a real server would not
- * give. Thread-safe.
+ * for whatever SPIFFE ID the test picks, canned answers per path, and a record of every request;
+ * tests of other routes plug in their own handler. It lets CLI tests check what the commands send
+ * and how they treat answers a real server would not give. Thread-safe.
  */
 final class FakeEnrollServer implements AutoCloseable {
   /** A canned answer. */
@@ -102,6 +103,12 @@ final class FakeEnrollServer implements AutoCloseable {
   /** Answers {@code path} with {@code status} and {@code json} from now on. */
   FakeEnrollServer answer(String path, int status, String json) {
     replies.put(path, new Reply(status, json));
+    return this;
+  }
+
+  /** Serves every path under {@code prefix} with {@code handler} from now on (other routes). */
+  FakeEnrollServer handle(String prefix, HttpHandler handler) {
+    server.createContext(prefix, handler);
     return this;
   }
 

@@ -4,6 +4,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * A content address: the SHA-256 of the bytes. Written {@code sha256:<64 lowercase hex>}; the CIDv1
@@ -49,6 +50,23 @@ public final class ContentId {
     }
     throw new WritDeniedException(
         Reason.MALFORMED, "content must be sha256:<64 hex> or a CIDv1 raw sha2-256 id");
+  }
+
+  /**
+   * Parses only the {@code sha256:<64 lowercase hex>} spelling, the one content URLs and store
+   * paths use (docs/spec/content.md section 2); empty for anything else, the CIDv1 spelling
+   * included.
+   */
+  public static Optional<ContentId> parseSha256(String s) {
+    if (s == null || !Ascii.prefixedHex(s, "sha256:", 64)) {
+      return Optional.empty();
+    }
+    return Optional.of(new ContentId(HexFormat.of().parseHex(s, 7, s.length())));
+  }
+
+  /** The digest as 64 lowercase hex digits (no prefix). */
+  public String hex() {
+    return HexFormat.of().formatHex(digest);
   }
 
   public byte[] digest() {

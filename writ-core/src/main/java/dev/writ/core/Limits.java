@@ -45,6 +45,14 @@ public final class Limits {
    */
   public static final JsonLimits ROOT_JSON = new JsonLimits(MAX_ROOT_BYTES, 4, 4096, MAX_ROOT_KEYS);
 
+  /**
+   * Content bytes in a content store and in one {@code PUT /v1/content/...} (docs/spec/content.md
+   * section 4): 64 MiB holds a statically linked service binary or a WebAssembly module with room
+   * to spare, and is small enough that the server and agents hash a whole item in memory before
+   * serving or installing it. Larger artifacts are split or replicated as fragments.
+   */
+  public static final int MAX_CONTENT_BYTES = 64 * 1024 * 1024;
+
   /** Largest accepted clock-skew allowance in a root's policy, in seconds. */
   public static final long MAX_CLOCK_SKEW_SECONDS = 300;
 }

@@ -150,4 +150,19 @@ class ContentIdTest {
     assertThatThrownBy(() -> ContentId.ofDigest(new byte[31]))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void parseSha256_acceptsOnlyTheSha256Spelling() throws Exception {
+    ContentId id = ContentId.of(HELLO);
+
+    assertThat(ContentId.parseSha256(id.toString())).contains(id);
+    assertThat(ContentId.parseSha256(id.toCid())).isEmpty();
+    assertThat(ContentId.parseSha256(id.toString().toUpperCase(Locale.ROOT))).isEmpty();
+    assertThat(ContentId.parseSha256("sha256:" + id.hex().toUpperCase(Locale.ROOT))).isEmpty();
+    assertThat(ContentId.parseSha256(id.toString().substring(0, 70))).isEmpty();
+    assertThat(ContentId.parseSha256(id + "0")).isEmpty();
+    assertThat(ContentId.parseSha256(id.hex())).isEmpty();
+    assertThat(ContentId.parseSha256(null)).isEmpty();
+    assertThat(id.hex()).isEqualTo(id.toString().substring(7));
+  }
 }

@@ -152,6 +152,14 @@ record Reply(int status, JsonValue body, String decision, String reason) {
     return line.length() > 300 ? line.substring(0, 300) : line;
   }
 
+  /**
+   * A refusal that is not a writ decision (content routes, docs/spec/content.md section 5): {@code
+   * {"decision":"deny","detail":TEXT,"reason":CODE}}, never audited.
+   */
+  static Reply refusal(int status, String code, String detail) {
+    return deny(status, code, Optional.empty(), Optional.empty()).withDetail(detail);
+  }
+
   /** 400 for a body that does not parse, where nothing is decided and nothing is audited. */
   static Reply badRequest(String detail) {
     return deny(BAD_REQUEST, Reason.MALFORMED.name(), Optional.empty(), Optional.empty())

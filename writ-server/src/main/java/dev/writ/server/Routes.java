@@ -30,10 +30,11 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The HTTP surface of docs/spec/api.md: {@code POST /v1/writs}, the log ({@code /checkpoint},
  * {@code /tile/...}, {@code /v1/log/key}), {@code /v1/status}, {@code /healthz} and {@code
- * /metrics}, enrollment and SVID renewal (docs/spec/enrollment.md section 3). Any other path is
- * 404, another method on a known path 405. Request bodies are bounded before they are read whole,
- * and writs, enrollment and renewal pass the rate and in-flight limits first. The renewal routes
- * get the client certificate chain of the request's TLS connection (none if the client sent none).
+ * /metrics}, enrollment and SVID renewal (docs/spec/enrollment.md section 3), and the content store
+ * ({@link ContentRoutes}, docs/spec/content.md). Any other path is 404, another method on a known
+ * path 405. Request bodies are bounded before they are read whole, and writs, enrollment and
+ * renewal pass the rate and in-flight limits first. The renewal routes get the client certificate
+ * chain of the request's TLS connection (none if the client sent none).
  *
  * <p>Thread-safe: every part it holds is. Blocks a Jetty worker thread while the ledger commits.
  */
@@ -83,6 +84,7 @@ final class Routes extends Handler.Abstract {
   private final Renewal renewal;
   private final EnrollAudit enrollAudit;
   private final String bundlePem;
+  private final ContentRoutes content;
 
   Routes(
       Enrollment enrollment,
@@ -94,7 +96,8 @@ final class Routes extends Handler.Abstract {
       AuditLogReader log,
       ServerMetrics metrics,
       Limiter limiter,
-      Status status) {
+      Status status,
+      ContentRoutes content) {
     this.enrollment = enrollment;
     this.renewal = renewal;
     this.enrollAudit = enrollAudit;
@@ -105,6 +108,7 @@ final class Routes extends Handler.Abstract {
     this.metrics = metrics;
     this.limiter = limiter;
     this.status = status;
+    this.content = content;
   }
 
   @Override
@@ -116,6 +120,10 @@ final class Routes extends Handler.Abstract {
         return notAllowed(response, callback, "GET");
       }
       return tile(path.substring(1), response, callback);
+    }
+    if (path != null && path.startsWith(ContentRoutes.PREFIX)) {
+      content.handle(path, request, response, callback);
+      return true;
     }
     switch (path) {
       case WRITS -> {

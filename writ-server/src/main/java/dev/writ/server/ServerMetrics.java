@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
 /**
  * The server's metrics (docs/spec/api.md section 7) in its own registry (never the global one),
  * written as OpenMetrics text by the Prometheus Java client: authorizations by decision and reason,
- * commit latency, log size.
+ * content transfers by result, commit latency, log size.
  *
  * <p>Thread-safe.
  */
@@ -32,6 +32,7 @@ final class ServerMetrics {
   private final Counter enrollments;
   private final Counter renewals;
   private final Counter handshakeRefusals;
+  private final Counter content;
   private final Histogram commit;
   private final OpenMetricsTextFormatWriter writer = OpenMetricsTextFormatWriter.create();
 
@@ -59,6 +60,12 @@ final class ServerMetrics {
             .name("writ_tls_refusals")
             .help("TLS handshakes refused by the peer check, by code")
             .labelNames("code")
+            .register(registry);
+    content =
+        Counter.builder()
+            .name("writ_content")
+            .help("Answers to PUT and GET /v1/content/... by operation and result")
+            .labelNames("op", "result")
             .register(registry);
     commit =
         Histogram.builder()
@@ -88,6 +95,14 @@ final class ServerMetrics {
 
   void handshakeRefused(String code) {
     handshakeRefusals.labelValues(code).inc();
+  }
+
+  /**
+   * A content route answered: {@code op} is {@code put} or {@code get}, {@code result} {@code
+   * created}, {@code present}, {@code served} or the refusal's code.
+   */
+  void content(String op, String result) {
+    content.labelValues(op, result).inc();
   }
 
   void observeCommit(long nanos) {

@@ -2,6 +2,7 @@ package dev.writ.server;
 
 import dev.writ.core.SpendLedger;
 import dev.writ.core.TrustRoot;
+import dev.writ.core.content.ContentStore;
 import dev.writ.identity.svid.SpiffeCa;
 import dev.writ.identity.svid.TrustDomain;
 import dev.writ.log.LogKeyFile;
@@ -74,6 +75,9 @@ public final class WritServer implements AutoCloseable {
   /** How long an SVID issued at enrollment or renewal is valid (DESIGN.md section 5). */
   static final Duration SVID_TTL = Duration.ofHours(1);
 
+  /** The content store's folder in the data directory (docs/spec/content.md section 3). */
+  public static final String CONTENT_DIR = "content";
+
   /** The trust bundle's file name in the CA directory, for agents and clients to pin. */
   public static final String BUNDLE_FILE = "bundle.pem";
 
@@ -133,6 +137,8 @@ public final class WritServer implements AutoCloseable {
     Path bundleFile = config.caDir().resolve(BUNDLE_FILE);
     ca.bundle().write(bundleFile); // peers sharing the CA folder write the same bytes
     ServerTls tls = ServerTls.create(ca, config, random);
+    // the content store too: a data directory it cannot use fails the start before the peer runs
+    ContentStore content = ContentStore.open(config.dataDir().resolve(CONTENT_DIR));
     // Raft links between peers, and the Raft port itself, are mutual TLS with peer certificates
     String trustDomain = config.root().contents().trustDomain();
     StateCluster cluster;
@@ -226,7 +232,8 @@ public final class WritServer implements AutoCloseable {
             log,
             metrics,
             limiter,
-            status));
+            status,
+            new ContentRoutes(content, limiter, metrics)));
     WritServer server =
         new WritServer(
             cluster, ledger, http, connector, handshakes, bundleFile, checkpoints.vkey());

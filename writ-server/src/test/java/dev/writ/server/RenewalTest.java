@@ -225,7 +225,13 @@ class RenewalTest {
   @Test
   void renew_challengeIssuedToAnotherNode_deniesWithStaleNonce() throws Exception {
     SvidCredentials web1 = enroll("web-1", Optional.of(tpm())).credentials();
-    SvidCredentials web2 = enroll("web-2", Optional.of(tpm())).credentials();
+    // web-2 on its own TPM: node keys live in the TPM, so a second node on web-1's TPM would
+    // replace web-1's key at its handle and web-1 could no longer complete a handshake
+    SwtpmProcess other = swtpm("swtpm-web-2");
+    now.set(Instant.now()); // its EK certificate was issued just now, by the same trusted CA
+    TpmDevice web2Tpm =
+        TpmDevice.open(other.tcti(), dir.resolve("web-2-tpm"), other.caCertificates());
+    SvidCredentials web2 = enroll("web-2", Optional.of(web2Tpm)).credentials();
     String nonceOfWeb1 = tpmChallenge(web1);
 
     JsonValue.JsonObject answer =
