@@ -9,7 +9,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
@@ -144,28 +143,7 @@ public final class ActedOnStore implements SpendLedger, AutoCloseable {
                     .append(" - ")
                     .append(e.getValue().getEpochSecond())
                     .append(" -\n"));
-    Path temp =
-        Files.createTempFile(
-            file.toAbsolutePath().getParent(),
-            "." + file.getFileName() + "-",
-            ".tmp",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    try {
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.US_ASCII));
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      try (FileChannel dir =
-          FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
-        dir.force(true);
-      }
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    DurableFiles.replace(file, out.toString().getBytes(StandardCharsets.US_ASCII));
   }
 
   /**

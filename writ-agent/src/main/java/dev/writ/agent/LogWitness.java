@@ -9,13 +9,9 @@ import dev.writ.log.Receipt;
 import dev.writ.log.Rfc9162;
 import dev.writ.log.SignedNotes;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -162,26 +158,9 @@ public final class LogWitness {
     return cp;
   }
 
-  /** Replaces the kept checkpoint: temporary file, fsync, rename, folder fsync. */
+  /** Replaces the kept checkpoint (crash-safe, {@link DurableFiles}). */
   private void keep(Checkpoint cp, String note) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path temp = Files.createTempFile(dir, "." + file.getFileName() + "-", ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(note.getBytes(StandardCharsets.UTF_8));
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-        d.force(true);
-      }
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    DurableFiles.replace(file, note.getBytes(StandardCharsets.UTF_8));
     last = Optional.of(cp);
   }
 }

@@ -153,7 +153,8 @@ class WorkChecksTest {
   }
 
   @Test
-  void check_tierBelowFloor_refused_andUnavailableTier_refusedNeverDowngraded() throws Exception {
+  void check_tierBelowFloor_refusedTierBelowFloor_andUnavailable_refusedTierUnavailable()
+      throws Exception {
     // the standard policy's floor is gvisor: process is below it
     WritPayload process = fleet.writ(Capability.EXECUTE).tier(Tier.PROCESS).build();
     assertThat(refusal(authorized(process, TARGETS))).isEqualTo(Reason.TIER_BELOW_FLOOR);

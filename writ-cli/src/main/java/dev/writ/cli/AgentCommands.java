@@ -39,6 +39,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -127,21 +128,7 @@ final class AgentCommands implements Runnable {
         description = "Where the agent keeps its SVID, bundle and receipt (created mode 0700).")
     Path data;
 
-    @Option(
-        names = "--tpm",
-        paramLabel = "TCTI",
-        description =
-            "The TPM 2.0 to attest with, as tpm2-tools reach it: device:/dev/tpmrm0 or"
-                + " swtpm:host=127.0.0.1,port=2321. Needs --ek-ca.")
-    String tpm;
-
-    @Option(
-        names = "--ek-ca",
-        paramLabel = "FILE",
-        description =
-            "PEM certificates that issued the TPM's EK certificate, issuer first, up to its root"
-                + " (from the TPM vendor, or swtpm's local CA).")
-    Path ekCa;
+    @Mixin TpmOptions tpm = new TpmOptions();
 
     @Option(
         names = "--advisory",
@@ -160,10 +147,7 @@ final class AgentCommands implements Runnable {
     public Integer call() throws CliException {
       EnrollCommands.checkName(name, "--name");
       SortedMap<String, String> facts = advisory();
-      if ((tpm == null) != (ekCa == null)) {
-        throw new CliException(
-            tpm == null ? "--ek-ca is for --tpm; give both or neither" : "--tpm needs --ek-ca");
-      }
+      tpm.check();
       ServerTrust trust = ServerTrust.of(server, bundle);
       byte[] envelope = Files2.read(writ);
       if (envelope.length > Limits.MAX_ENVELOPE_BYTES) {
@@ -218,7 +202,7 @@ final class AgentCommands implements Runnable {
     }
 
     private Optional<TpmDevice> device() throws CliException {
-      return AgentCommands.device(tpm, ekCa, data);
+      return tpm.device(data);
     }
 
     /**
@@ -325,7 +309,7 @@ final class AgentCommands implements Runnable {
         case DEGRADED ->
             env.out()
                 .println(
-                    tpm == null
+                    !tpm.given()
                         ? "degraded: enrolled without hardware evidence (no --tpm); this node"
                             + " holds no replicas and executes nothing until it enrolls with a TPM"
                         : "degraded: the root's attestation policy lists no authority the TPM's"
@@ -337,16 +321,48 @@ final class AgentCommands implements Runnable {
   static final String SVID_FILE = "svid.pem";
   static final String BUNDLE_FILE = "bundle.pem";
 
-  /** The TPM of {@code --tpm} and {@code --ek-ca}, tpm2-tools working in DIR/tpm; or none. */
-  static Optional<TpmDevice> device(String tcti, Path ekCa, Path data) throws CliException {
-    if (tcti == null) {
-      return Optional.empty();
+  /** {@code --tpm} and {@code --ek-ca}, shared by enroll and renew. */
+  static final class TpmOptions {
+    @Option(
+        names = "--tpm",
+        paramLabel = "TCTI",
+        description =
+            "The TPM 2.0, as tpm2-tools reach it: device:/dev/tpmrm0 or"
+                + " swtpm:host=127.0.0.1,port=2321. The node key is made and kept inside it."
+                + " Needs --ek-ca.")
+    String tcti;
+
+    @Option(
+        names = "--ek-ca",
+        paramLabel = "FILE",
+        description =
+            "PEM certificates that issued the TPM's EK certificate, issuer first, up to its root"
+                + " (from the TPM vendor, or swtpm's local CA).")
+    Path ekCa;
+
+    boolean given() {
+      return tcti != null;
     }
-    List<X509Certificate> issuers = Enroll.certificates(ekCa);
-    try {
-      return Optional.of(TpmDevice.open(tcti, data.resolve("tpm"), issuers));
-    } catch (IOException e) {
-      throw new CliException("cannot prepare the TPM's working directory: " + e.getMessage(), e);
+
+    /** Both or neither. */
+    void check() throws CliException {
+      if ((tcti == null) != (ekCa == null)) {
+        throw new CliException(
+            tcti == null ? "--ek-ca is for --tpm; give both or neither" : "--tpm needs --ek-ca");
+      }
+    }
+
+    /** The TPM, tpm2-tools working in DATA/tpm; or none. */
+    Optional<TpmDevice> device(Path data) throws CliException {
+      if (tcti == null) {
+        return Optional.empty();
+      }
+      List<X509Certificate> issuers = Enroll.certificates(ekCa);
+      try {
+        return Optional.of(TpmDevice.open(tcti, data.resolve("tpm"), issuers));
+      } catch (IOException e) {
+        throw new CliException("cannot prepare the TPM's working directory: " + e.getMessage(), e);
+      }
     }
   }
 
@@ -399,19 +415,7 @@ final class AgentCommands implements Runnable {
         description = "The agent's folder from 'writ agent enroll': svid.pem and bundle.pem.")
     Path data;
 
-    @Option(
-        names = "--tpm",
-        paramLabel = "TCTI",
-        description =
-            "The TPM 2.0 the node enrolled with: device:/dev/tpmrm0 or"
-                + " swtpm:host=127.0.0.1,port=2321. Needs --ek-ca.")
-    String tpm;
-
-    @Option(
-        names = "--ek-ca",
-        paramLabel = "FILE",
-        description = "PEM certificates that issued the TPM's EK certificate, issuer first.")
-    Path ekCa;
+    @Mixin TpmOptions tpm = new TpmOptions();
 
     Renew(WritCli.Env env) {
       this.env = env;
@@ -419,12 +423,9 @@ final class AgentCommands implements Runnable {
 
     @Override
     public Integer call() throws CliException {
-      if ((tpm == null) != (ekCa == null)) {
-        throw new CliException(
-            tpm == null ? "--ek-ca is for --tpm; give both or neither" : "--tpm needs --ek-ca");
-      }
+      tpm.check();
       ServerTrust trust = ServerTrust.of(server, data.resolve(BUNDLE_FILE));
-      Optional<TpmDevice> device = AgentCommands.device(tpm, ekCa, data);
+      Optional<TpmDevice> device = tpm.device(data);
       SvidCredentials current = current(trust, device);
       Renewer.Renewed renewed;
       try {

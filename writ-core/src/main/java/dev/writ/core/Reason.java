@@ -56,7 +56,6 @@ public enum Reason {
   NODE_REVOKED("the peer certificate's serial is revoked or superseded"),
   SVID_INVALID("the peer certificate is not a valid X.509-SVID of this trust domain"),
 
-  WORK_NOT_OPEN("the writ id is not an open deploy or execute request, or it differs from it"),
   RECEIPT_INVALID("the work item's receipt does not verify under the pinned log key"),
   LOG_INCONSISTENT("the receipt's checkpoint is not consistent with the log this agent has seen"),
   TIER_UNAVAILABLE("the requested sandbox tier is not available on this host");
@@ -73,6 +72,14 @@ public enum Reason {
    */
   public boolean isVerifierReason() {
     return compareTo(SPENT) <= 0;
+  }
+
+  /**
+   * Whether an agent reports this reason about a work item before acting (docs/spec/work.md section
+   * 5); the verifier never does.
+   */
+  public boolean isWorkReason() {
+    return compareTo(RECEIPT_INVALID) >= 0;
   }
 
   /**

@@ -132,7 +132,6 @@ record Reply(int status, JsonValue body, String decision, String reason) {
           UNKNOWN_NODE,
           NODE_REVOKED,
           SVID_INVALID,
-          WORK_NOT_OPEN,
           RECEIPT_INVALID,
           LOG_INCONSISTENT,
           TIER_UNAVAILABLE ->
