@@ -43,7 +43,7 @@ const REASONS = [
   'ATTESTATION_KEY_UNBOUND', 'ATTESTATION_POLICY', 'PCR_MISMATCH', 'UNKNOWN_NODE', 'NODE_REVOKED',
   'SVID_INVALID',
   // work on the fleet (work.md section 8): agents report them; writ.md section 11 lists them
-  'RECEIPT_INVALID', 'LOG_INCONSISTENT', 'TIER_UNAVAILABLE',
+  'WORK_NOT_OPEN', 'RECEIPT_INVALID', 'LOG_INCONSISTENT', 'TIER_UNAVAILABLE',
 ];
 
 const sha256 = (...parts) => {

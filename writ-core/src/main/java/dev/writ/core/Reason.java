@@ -56,6 +56,7 @@ public enum Reason {
   NODE_REVOKED("the peer certificate's serial is revoked or superseded"),
   SVID_INVALID("the peer certificate is not a valid X.509-SVID of this trust domain"),
 
+  WORK_NOT_OPEN("the writ id is not an open deploy or execute request"),
   RECEIPT_INVALID("the work item's receipt does not verify under the pinned log key"),
   LOG_INCONSISTENT("the receipt's checkpoint is not consistent with the log this agent has seen"),
   TIER_UNAVAILABLE("the requested sandbox tier is not available on this host");

@@ -132,6 +132,7 @@ record Reply(int status, JsonValue body, String decision, String reason) {
           UNKNOWN_NODE,
           NODE_REVOKED,
           SVID_INVALID,
+          WORK_NOT_OPEN,
           RECEIPT_INVALID,
           LOG_INCONSISTENT,
           TIER_UNAVAILABLE ->

@@ -36,11 +36,22 @@ final class CommandCodec {
    */
   static final JsonLimits LIMITS = new JsonLimits(16384, 2, 256, 64);
 
+  /**
+   * Work commands carry more: {@code work_open} up to 64 SPIFFE IDs (2048 bytes each at most),
+   * {@code work_authorize} an envelope of up to 32 KiB in base64, {@code result} a document, a
+   * signature and a certificate in base64. 192 KiB bounds them all; the longest string is the
+   * envelope's base64 (43,692 characters).
+   */
+  static final JsonLimits WORK_LIMITS = new JsonLimits(196608, 2, 49152, 80);
+
   private static final JsonReader READER = new JsonReader(LIMITS, JsonReader.Mode.INTEGERS_ONLY);
 
-  /** A reply carries one base64 leaf (a leaf is under 400 bytes), so its strings may be longer. */
+  private static final JsonReader WORK_READER =
+      new JsonReader(WORK_LIMITS, JsonReader.Mode.INTEGERS_ONLY);
+
+  /** A reply carries one base64 leaf (a result record is at most 16 KiB), so strings are longer. */
   private static final JsonReader REPLY_READER =
-      new JsonReader(new JsonLimits(4096, 2, 1024, 32), JsonReader.Mode.INTEGERS_ONLY);
+      new JsonReader(new JsonLimits(32768, 2, 24576, 32), JsonReader.Mode.INTEGERS_ONLY);
 
   private static final Set<String> AUTHORIZE_FIELDS =
       Set.of("v", "op", "id", "cap", "envelope_sha256", "retain_until", "at");
@@ -52,6 +63,10 @@ final class CommandCodec {
   private static final Set<String> RENEW_FIELDS =
       Set.of("v", "op", "node", "serial", "not_after", "measurements", "at");
   private static final Set<String> REVOKE_FIELDS = Set.of("v", "op", "serial", "at");
+  private static final Set<String> WORK_AUTHORIZE_FIELDS =
+      Set.of("v", "op", "id", "cap", "envelope", "retain_until", "at");
+  private static final Set<String> RESULT_FIELDS =
+      Set.of("v", "op", "result", "signature", "cert", "at");
 
   private static Set<String> enrollRequired() {
     Set<String> s = new HashSet<>(RegistryJson.REGISTRATION);
@@ -109,12 +124,36 @@ final class CommandCodec {
         m.put("serial", new JsonString(r.serial()));
         m.put("at", new JsonInteger(r.at()));
       }
+      case StateCommand.WorkOpen w -> {
+        m.put("op", new JsonString("work_open"));
+        WorkJson.putRequest(m, w.request());
+        m.put("at", new JsonInteger(w.at()));
+      }
+      case StateCommand.WorkAuthorize w -> {
+        m.put("op", new JsonString("work_authorize"));
+        m.put("id", new JsonString(w.id().hex()));
+        m.put("cap", new JsonString(w.cap().wire()));
+        m.put("envelope", WorkJson.base64(w.envelope()));
+        m.put("retain_until", new JsonInteger(w.retainUntil()));
+        m.put("at", new JsonInteger(w.at()));
+      }
+      case StateCommand.Result r -> {
+        m.put("op", new JsonString("result"));
+        m.put("result", WorkJson.base64(r.document()));
+        m.put("signature", WorkJson.base64(r.signature()));
+        m.put("cert", WorkJson.base64(r.cert()));
+        m.put("at", new JsonInteger(r.at()));
+      }
     }
     return CanonicalJson.write(new JsonObject(m));
   }
 
   static StateCommand decode(byte[] bytes) throws CommandRejectedException {
-    JsonObject o = readObject(READER, bytes);
+    // work commands are read with their wider limits, every other command with the narrow ones
+    JsonObject o = readObject(WORK_READER, bytes);
+    if (!isWorkOp(o)) {
+      o = readObject(READER, bytes);
+    }
     long v = integer(o, "v");
     if (v != StateCommand.VERSION) {
       throw new CommandRejectedException("unknown_version", "command version " + v);
@@ -124,6 +163,7 @@ final class CommandCodec {
       case "authorize" -> decodeAuthorize(o);
       case "deny" -> decodeDeny(o);
       case "enroll_open", "enroll", "renew", "revoke" -> decodeRegistry(op, o);
+      case "work_open", "work_authorize", "result" -> decodeWork(op, o);
       default -> throw new CommandRejectedException("unknown_op", "unknown op '" + op + "'");
     };
   }
@@ -212,6 +252,46 @@ final class CommandCodec {
         default -> {
           exactFields(o, REVOKE_FIELDS);
           yield new StateCommand.Revoke(string(o, "serial"), integer(o, "at"));
+        }
+      };
+    } catch (IllegalArgumentException e) {
+      throw new CommandRejectedException("malformed", e.getMessage(), e);
+    }
+  }
+
+  private static boolean isWorkOp(JsonObject o) {
+    return o.members().get("op") instanceof JsonString(String op)
+        && (op.equals("work_open") || op.equals("work_authorize") || op.equals("result"));
+  }
+
+  private static StateCommand decodeWork(String op, JsonObject o) throws CommandRejectedException {
+    try {
+      return switch (op) {
+        case "work_open" -> {
+          Set<String> required = new HashSet<>(WorkJson.REQUEST);
+          required.addAll(Set.of("v", "op", "at"));
+          if (!RegistryJson.hasFields(o, required, WorkJson.REQUEST_OPTIONAL)) {
+            throw new CommandRejectedException(
+                "malformed", "fields " + o.members().keySet() + ", expected " + required);
+          }
+          yield new StateCommand.WorkOpen(WorkJson.request(o), integer(o, "at"));
+        }
+        case "work_authorize" -> {
+          exactFields(o, WORK_AUTHORIZE_FIELDS);
+          yield new StateCommand.WorkAuthorize(
+              new WritId(string(o, "id")),
+              cap(string(o, "cap")),
+              WorkJson.base64(o, "envelope"),
+              integer(o, "retain_until"),
+              integer(o, "at"));
+        }
+        default -> {
+          exactFields(o, RESULT_FIELDS);
+          yield new StateCommand.Result(
+              WorkJson.base64(o, "result"),
+              WorkJson.base64(o, "signature"),
+              WorkJson.base64(o, "cert"),
+              integer(o, "at"));
         }
       };
     } catch (IllegalArgumentException e) {

@@ -33,7 +33,8 @@ final class DecisionRecords {
 
   /**
    * As {@link #leaf(StateCommand, boolean, long)}; {@code reason} is the denial reason of an {@code
-   * enroll} command that did not allow ({@code SPENT} or {@code ENROLLMENT_NOT_OPEN}).
+   * enroll} or {@code work_authorize} command that did not allow ({@code SPENT}, {@code
+   * ENROLLMENT_NOT_OPEN} or {@code WORK_NOT_OPEN}).
    */
   static byte[] leaf(StateCommand command, boolean allowed, Reason reason, long index) {
     Map<String, JsonValue> m = new LinkedHashMap<>();
@@ -67,8 +68,21 @@ final class DecisionRecords {
           m.put("reason", new JsonString(reason.name()));
         }
       }
-      case StateCommand.EnrollOpen _, StateCommand.Renew _, StateCommand.Revoke _ ->
-          throw new IllegalArgumentException("registry commands append no decision record");
+      case StateCommand.WorkAuthorize w -> {
+        m.put("id", new JsonString(w.id().hex()));
+        m.put("envelope_sha256", new JsonString(w.envelopeSha256()));
+        m.put("cap", new JsonString(w.cap().wire()));
+        m.put("decision", new JsonString(allowed ? ALLOW : DENY));
+        if (!allowed) {
+          m.put("reason", new JsonString(reason.name()));
+        }
+      }
+      case StateCommand.EnrollOpen _,
+          StateCommand.Renew _,
+          StateCommand.Revoke _,
+          StateCommand.WorkOpen _,
+          StateCommand.Result _ ->
+          throw new IllegalArgumentException("this command appends no decision record");
     }
     m.put("time", new JsonInteger(command.at()));
     m.put("index", new JsonInteger(index));

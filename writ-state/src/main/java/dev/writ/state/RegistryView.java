@@ -2,6 +2,7 @@ package dev.writ.state;
 
 import dev.writ.core.SpiffeId;
 import dev.writ.core.WritId;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,6 +27,9 @@ public interface RegistryView {
 
   /** The revocation epoch: raised by every revocation, never lowered. */
   long epoch();
+
+  /** Every registered node (revoked ones included: check {@link #revoked}), in SPIFFE ID order. */
+  List<NodeRecord> nodes();
 
   /** How many nodes are registered. */
   int nodeCount();

@@ -1,5 +1,6 @@
 package dev.writ.state;
 
+import dev.writ.core.SpiffeId;
 import dev.writ.core.WritId;
 import dev.writ.core.json.CanonicalJson;
 import dev.writ.core.json.JsonException;
@@ -17,6 +18,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
@@ -31,16 +33,21 @@ import java.util.TreeMap;
  * lines (a registration's members plus {@code enrolled_at}, {@code enrolled_by}, {@code
  * previous_not_after} and optional {@code previous_serial}) in node order, R lines {@code
  * {"serial"}} in serial order, with P, N, R and the revocation {@code epoch} in the header; then
- * end of file. Version 2 is version 3 without the registry. Version 1 (read only, written before
- * audit leaves existed) has no {@code leaves} field and no leaf lines and loads with no leaves; any
- * other version is refused. Reading is as strict as command decoding: any deviation fails the load
- * rather than starting with a partial ledger.
+ * then (version 4) the work registry: O open-request lines (the members of a {@code work_open}
+ * command's request) and W work lines (a request's members plus {@code authorized_at}, {@code
+ * envelope} in base64, {@code leaf} and {@code items}, an array of {@code {"node","result"?,
+ * "state"}}), each in id order, with O and W in the header; then end of file. In version 4 a leaf
+ * line may also be a result record (docs/spec/log.md section 13). Version 3 is version 4 without
+ * the work registry; version 2 is version 3 without the registry. Version 1 (read only, written
+ * before audit leaves existed) has no {@code leaves} field and no leaf lines and loads with no
+ * leaves; any other version is refused. Reading is as strict as command decoding: any deviation
+ * fails the load rather than starting with a partial ledger.
  */
 final class SnapshotFormat {
   static final String FORMAT = "writ-state/spent-notes";
 
   /** The version this build writes. */
-  static final int VERSION = 3;
+  static final int VERSION = 4;
 
   /** One line is under 400 bytes (a leaf is the longest); 512 bounds the line reader. */
   static final int MAX_LINE_BYTES = 512;
@@ -55,6 +62,25 @@ final class SnapshotFormat {
       new JsonReader(
           new JsonLimits(MAX_REGISTRY_LINE_BYTES, 2, 256, 64), JsonReader.Mode.INTEGERS_ONLY);
 
+  /** A result record is at most {@link ResultRecords#MAX_BYTES}; decision records are shorter. */
+  private static final JsonReader LEAF_READER =
+      new JsonReader(
+          new JsonLimits(ResultRecords.MAX_BYTES, 1, ResultRecords.MAX_BYTES, 16),
+          JsonReader.Mode.INTEGERS_ONLY);
+
+  private static final Set<String> RESULT_LEAF =
+      Set.of("v", "kind", "index", "time", "node", "result", "signature", "cert");
+
+  /** A work line: a 32 KiB envelope in base64 and 64 targets twice, at most 2 KiB each. */
+  static final int MAX_WORK_LINE_BYTES = 512 * 1024;
+
+  private static final JsonReader WORK_READER =
+      new JsonReader(
+          new JsonLimits(MAX_WORK_LINE_BYTES, 3, 49152, 80), JsonReader.Mode.INTEGERS_ONLY);
+
+  private static final Set<String> WORK_EXTRA =
+      Set.of("authorized_at", "envelope", "leaf", "items");
+
   private static final Set<String> NODE_REQUIRED = nodeRequired();
 
   private static Set<String> nodeRequired() {
@@ -68,6 +94,10 @@ final class SnapshotFormat {
   private static final Set<String> LEAF_ALLOWED =
       Set.of("v", "id", "envelope_sha256", "cap", "decision", "reason", "time", "index");
 
+  private static final Set<String> V3_HEADER =
+      Set.of(
+          "v", "format", "entries", "leaves", "log_time", "pending", "nodes", "revoked", "epoch");
+
   private SnapshotFormat() {}
 
   static void write(
@@ -77,7 +107,7 @@ final class SnapshotFormat {
     for (byte[] leaf : leaves) {
       log.append(leaf);
     }
-    write(out, logTime, notes, log, new NodeRegistry());
+    write(out, logTime, notes, log, new NodeRegistry(), new WorkRegistry());
   }
 
   /** Writes a snapshot of {@code notes} and every leaf of {@code log} (up to its size now). */
@@ -86,7 +116,8 @@ final class SnapshotFormat {
       long logTime,
       NavigableMap<WritId, Long> notes,
       AppendOnlyLog log,
-      NodeRegistry registry)
+      NodeRegistry registry,
+      WorkRegistry work)
       throws IOException {
     long size = log.size();
     Map<String, JsonValue> header = new LinkedHashMap<>();
@@ -99,6 +130,10 @@ final class SnapshotFormat {
     header.put("nodes", new JsonInteger(registry.nodeEntries().size()));
     header.put("revoked", new JsonInteger(registry.revokedSerials().size()));
     header.put("epoch", new JsonInteger(registry.epoch()));
+    List<WorkRequest> open = work.openEntries();
+    List<WorkRegistry.Work> works = work.workEntries();
+    header.put("open", new JsonInteger(open.size()));
+    header.put("work", new JsonInteger(works.size()));
     line(out, CanonicalJson.write(new JsonObject(header)));
     for (Map.Entry<WritId, Long> e : notes.entrySet()) {
       Map<String, JsonValue> m = new LinkedHashMap<>();
@@ -128,6 +163,37 @@ final class SnapshotFormat {
     for (String serial : registry.revokedSerials()) {
       line(out, CanonicalJson.write(new JsonObject(Map.of("serial", new JsonString(serial)))));
     }
+    for (WorkRequest r : open) {
+      Map<String, JsonValue> m = new LinkedHashMap<>();
+      WorkJson.putRequest(m, r);
+      line(out, CanonicalJson.write(new JsonObject(m)));
+    }
+    for (WorkRegistry.Work w : works) {
+      Map<String, JsonValue> m = new LinkedHashMap<>();
+      WorkJson.putRequest(m, w.request());
+      m.put("authorized_at", new JsonInteger(w.authorizedAt()));
+      m.put("envelope", WorkJson.base64(w.envelopeBytes()));
+      m.put("leaf", new JsonInteger(w.leafIndex()));
+      List<JsonValue> items = new ArrayList<>();
+      w.items()
+          .forEach(
+              (node, item) -> {
+                Map<String, JsonValue> i = new LinkedHashMap<>();
+                i.put("node", new JsonString(node.toString()));
+                i.put("state", new JsonString(item.state().name().toLowerCase(Locale.ROOT)));
+                item.resultLeaf().ifPresent(n -> i.put("result", new JsonInteger(n)));
+                items.add(new JsonObject(i));
+              });
+      m.put("items", new JsonValue.JsonArray(items));
+      line(out, CanonicalJson.write(new JsonObject(m)));
+    }
+  }
+
+  /** The work part of a snapshot; empty before version 4. */
+  record LoadedWork(List<WorkRequest> open, List<WorkRegistry.Work> work) {
+    static LoadedWork empty() {
+      return new LoadedWork(List.of(), List.of());
+    }
   }
 
   /** The registry part of a snapshot; empty for versions 1 and 2. */
@@ -148,7 +214,8 @@ final class SnapshotFormat {
       long logTime,
       NavigableMap<WritId, Long> notes,
       List<byte[]> leaves,
-      LoadedRegistry registry) {}
+      LoadedRegistry registry,
+      LoadedWork work) {}
 
   static Loaded read(InputStream in) throws IOException {
     JsonObject header = parse(readLine(in));
@@ -159,22 +226,15 @@ final class SnapshotFormat {
       fields(header, Set.of("v", "format", "entries", "log_time"));
     } else if (version == 2) {
       fields(header, Set.of("v", "format", "entries", "leaves", "log_time"));
+    } else if (version == 3) {
+      fields(header, V3_HEADER);
     } else if (version == VERSION) {
-      fields(
-          header,
-          Set.of(
-              "v",
-              "format",
-              "entries",
-              "leaves",
-              "log_time",
-              "pending",
-              "nodes",
-              "revoked",
-              "epoch"));
+      Set<String> v4 = new java.util.HashSet<>(V3_HEADER);
+      v4.addAll(Set.of("open", "work"));
+      fields(header, v4);
     } else {
       throw new IOException(
-          "unsupported snapshot version " + version + " (this build reads 1, 2, 3)");
+          "unsupported snapshot version " + version + " (this build reads 1, 2, 3, 4)");
     }
     if (!FORMAT.equals(string(header, "format"))) {
       throw new IOException("not a " + FORMAT + " snapshot");
@@ -209,19 +269,108 @@ final class SnapshotFormat {
     }
     List<byte[]> leaves = new ArrayList<>();
     for (long i = 0; i < leafCount; i++) {
-      byte[] bytes = readLine(in);
+      byte[] bytes = readLine(in, version == VERSION ? ResultRecords.MAX_BYTES : MAX_LINE_BYTES);
       if (bytes == null) {
         throw new IOException("snapshot ends after " + i + " of " + leafCount + " leaves");
       }
-      checkLeaf(parse(bytes), i);
+      checkLeaf(parseLeaf(bytes), i, version == VERSION);
       leaves.add(bytes);
     }
-    LoadedRegistry registry =
-        version == VERSION ? readRegistry(in, header) : LoadedRegistry.empty();
+    LoadedRegistry registry = version >= 3 ? readRegistry(in, header) : LoadedRegistry.empty();
+    LoadedWork work = version == VERSION ? readWork(in, header) : LoadedWork.empty();
     if (readLine(in, MAX_LINE_BYTES) != null) {
       throw new IOException("snapshot has lines after its last section");
     }
-    return new Loaded(logTime, notes, leaves, registry);
+    return new Loaded(logTime, notes, leaves, registry, work);
+  }
+
+  private static LoadedWork readWork(InputStream in, JsonObject header) throws IOException {
+    long openCount = integer(header, "open");
+    long workCount = integer(header, "work");
+    if (openCount < 0
+        || openCount > WorkRegistry.MAX_OPEN
+        || workCount < 0
+        || workCount > WorkRegistry.MAX_WORK + 1L) {
+      throw new IOException("work counts out of range in snapshot header");
+    }
+    List<WorkRequest> open = new ArrayList<>();
+    List<WorkRegistry.Work> works = new ArrayList<>();
+    try {
+      for (long i = 0; i < openCount; i++) {
+        JsonObject o = workLine(in, "open request " + i);
+        if (!RegistryJson.hasFields(o, WorkJson.REQUEST, WorkJson.REQUEST_OPTIONAL)) {
+          throw new IOException("snapshot open request " + i + " has the wrong fields");
+        }
+        open.add(WorkJson.request(o));
+      }
+      Set<String> required = new java.util.HashSet<>(WorkJson.REQUEST);
+      required.addAll(WORK_EXTRA);
+      for (long i = 0; i < workCount; i++) {
+        JsonObject o = workLine(in, "work " + i);
+        if (!RegistryJson.hasFields(o, required, WorkJson.REQUEST_OPTIONAL)) {
+          throw new IOException("snapshot work " + i + " has the wrong fields");
+        }
+        WorkRequest r = WorkJson.request(o);
+        works.add(
+            new WorkRegistry.Work(
+                r,
+                WorkJson.base64(o, "envelope"),
+                integer(o, "leaf"),
+                integer(o, "authorized_at"),
+                items(o, r, i)));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IOException("bad work line in snapshot: " + e.getMessage(), e);
+    }
+    return new LoadedWork(open, works);
+  }
+
+  private static java.util.SortedMap<SpiffeId, WorkRegistry.Item> items(
+      JsonObject o, WorkRequest r, long position) throws IOException {
+    if (!(o.members().get("items") instanceof JsonValue.JsonArray(List<JsonValue> elements))) {
+      throw new IOException("snapshot work " + position + " has no items array");
+    }
+    java.util.SortedMap<SpiffeId, WorkRegistry.Item> items = new TreeMap<>();
+    for (JsonValue v : elements) {
+      if (!(v instanceof JsonObject item)
+          || !RegistryJson.hasFields(item, Set.of("node", "state"), Set.of("result"))) {
+        throw new IOException("snapshot work " + position + " has a malformed item");
+      }
+      WorkRegistry.ItemState state =
+          switch (string(item, "state")) {
+            case "pending" -> WorkRegistry.ItemState.PENDING;
+            case "done" -> WorkRegistry.ItemState.DONE;
+            case "refused" -> WorkRegistry.ItemState.REFUSED;
+            default -> throw new IOException("snapshot work " + position + ": unknown item state");
+          };
+      java.util.Optional<Long> result =
+          item.members().containsKey("result")
+              ? java.util.Optional.of(integer(item, "result"))
+              : java.util.Optional.empty();
+      if ((state == WorkRegistry.ItemState.PENDING) != result.isEmpty()) {
+        throw new IOException("snapshot work " + position + ": an answered item names its leaf");
+      }
+      items.put(RegistryJson.node(string(item, "node")), new WorkRegistry.Item(state, result));
+    }
+    if (!List.copyOf(items.keySet()).equals(r.targets()) || items.size() != elements.size()) {
+      throw new IOException("snapshot work " + position + ": items are not its targets");
+    }
+    return items;
+  }
+
+  private static JsonObject workLine(InputStream in, String what) throws IOException {
+    byte[] bytes = readLine(in, MAX_WORK_LINE_BYTES);
+    if (bytes == null) {
+      throw new IOException("snapshot ends before " + what);
+    }
+    try {
+      if (WORK_READER.readCanonical(bytes) instanceof JsonObject o) {
+        return o;
+      }
+    } catch (JsonException e) {
+      throw new IOException("snapshot " + what + " is not canonical JSON", e);
+    }
+    throw new IOException("snapshot " + what + " is not an object");
   }
 
   private static LoadedRegistry readRegistry(InputStream in, JsonObject header) throws IOException {
@@ -290,7 +439,17 @@ final class SnapshotFormat {
     throw new IOException("snapshot " + what + " is not an object");
   }
 
-  private static void checkLeaf(JsonObject leaf, long position) throws IOException {
+  private static void checkLeaf(JsonObject leaf, long position, boolean resultsAllowed)
+      throws IOException {
+    if (resultsAllowed && leaf.members().containsKey("kind")) {
+      if (!leaf.members().keySet().equals(RESULT_LEAF)
+          || !ResultRecords.KIND.equals(string(leaf, "kind"))
+          || integer(leaf, "v") != ResultRecords.VERSION
+          || integer(leaf, "index") != position) {
+        throw new IOException("snapshot leaf " + position + " is not a result record");
+      }
+      return;
+    }
     if (!leaf.members().keySet().containsAll(LEAF_REQUIRED)
         || !LEAF_ALLOWED.containsAll(leaf.members().keySet())) {
       throw new IOException("snapshot leaf " + position + " has the wrong fields");
@@ -325,6 +484,17 @@ final class SnapshotFormat {
       line.write(b);
     }
     return line.toByteArray();
+  }
+
+  private static JsonObject parseLeaf(byte[] line) throws IOException {
+    try {
+      if (LEAF_READER.readCanonical(line) instanceof JsonObject o) {
+        return o;
+      }
+    } catch (JsonException e) {
+      throw new IOException("snapshot leaf is not canonical JSON", e);
+    }
+    throw new IOException("snapshot leaf is not an object");
   }
 
   /** {@code line} as a canonical object, or null for null. */

@@ -357,6 +357,11 @@ public final class StateCluster implements AutoCloseable {
     return machines.get(0);
   }
 
+  /** The work registry as this process's first (or only) peer has applied it. */
+  public WorkView work() {
+    return machines.get(0);
+  }
+
   /** This process's first (or only) peer's id. */
   public String localPeerId() {
     return peers.get(0).id();

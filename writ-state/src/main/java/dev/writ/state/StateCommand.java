@@ -1,10 +1,14 @@
 package dev.writ.state;
 
 import dev.writ.core.Capability;
+import dev.writ.core.ContentId;
 import dev.writ.core.Reason;
 import dev.writ.core.SpiffeId;
+import dev.writ.core.WorkResult;
 import dev.writ.core.WritId;
 import java.util.Collections;
+import java.util.HexFormat;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -25,7 +29,10 @@ public sealed interface StateCommand
         StateCommand.EnrollOpen,
         StateCommand.Enroll,
         StateCommand.Renew,
-        StateCommand.Revoke {
+        StateCommand.Revoke,
+        StateCommand.WorkOpen,
+        StateCommand.WorkAuthorize,
+        StateCommand.Result {
 
   /** Format version of every command this build writes and accepts. */
   int VERSION = 1;
@@ -128,6 +135,105 @@ public sealed interface StateCommand
       if (at < 0) {
         throw new IllegalArgumentException("times are non-negative Unix seconds");
       }
+    }
+  }
+
+  /**
+   * Records an open {@code deploy} or {@code execute} request (work.md section 2). Wire op {@code
+   * "work_open"}. Appends no audit leaf; refused ({@code already_open}, {@code already_spent},
+   * {@code too_many_open}) without changing state.
+   */
+  record WorkOpen(WorkRequest request, long at) implements StateCommand {
+    public WorkOpen {
+      Objects.requireNonNull(request, "request");
+      if (at < 0) {
+        throw new IllegalArgumentException("times are non-negative Unix seconds");
+      }
+    }
+  }
+
+  /**
+   * Spends a {@code deploy} or {@code execute} writ and turns its open request into one pending
+   * work item per target, in one log entry (work.md section 3): as {@link Authorize} when the id is
+   * spent already ({@code deny}/{@code SPENT}); a {@code deny}/{@code WORK_NOT_OPEN} leaf and
+   * nothing else when {@code id} is not an open request of {@code cap}; otherwise spend, {@code
+   * allow} leaf and the work. Wire op {@code "work_authorize"}; the envelope travels whole.
+   */
+  @SuppressWarnings("ArrayRecordComponent") // copied in and out, never shared
+  record WorkAuthorize(WritId id, Capability cap, byte[] envelope, long retainUntil, long at)
+      implements StateCommand {
+    public WorkAuthorize {
+      Objects.requireNonNull(id, "id");
+      if (cap != Capability.DEPLOY && cap != Capability.EXECUTE) {
+        throw new IllegalArgumentException("work is deploy or execute, not " + cap);
+      }
+      envelope = envelope.clone();
+      if (envelope.length == 0 || envelope.length > WorkRegistry.MAX_ENVELOPE_BYTES) {
+        throw new IllegalArgumentException(
+            "a work envelope is 1 to " + WorkRegistry.MAX_ENVELOPE_BYTES + " bytes");
+      }
+      if (retainUntil < 0 || at < 0) {
+        throw new IllegalArgumentException("times are non-negative Unix seconds");
+      }
+    }
+
+    @Override
+    public byte[] envelope() {
+      return envelope.clone();
+    }
+
+    /** SHA-256 of the envelope, 64 lowercase hex digits. */
+    public String envelopeSha256() {
+      return HexFormat.of().formatHex(ContentId.of(envelope).digest());
+    }
+  }
+
+  /**
+   * Records a node's signed result for a work item (work.md section 7): appends the result record
+   * (log.md section 13) and marks the item {@code done} or {@code refused}, per the document's own
+   * decision. Wire op {@code "result"}. The server verified the signature under {@code cert} before
+   * proposing; apply re-parses the document (strictly) and refuses, changing nothing, {@code
+   * malformed_result}, {@code unknown_work}, {@code not_a_target}, {@code already_answered} or
+   * {@code envelope_mismatch}.
+   */
+  @SuppressWarnings("ArrayRecordComponent") // copied in and out, never shared
+  record Result(byte[] document, byte[] signature, byte[] cert, long at) implements StateCommand {
+    /** Bounds of the parts, so a result command stays well under the command limit. */
+    public static final int MAX_SIGNATURE_BYTES = 128;
+
+    public static final int MAX_CERT_BYTES = 4096;
+
+    public Result {
+      document = document.clone();
+      signature = signature.clone();
+      cert = cert.clone();
+      if (document.length == 0 || document.length > WorkResult.MAX_BYTES) {
+        throw new IllegalArgumentException("a result document is 1 to 4096 bytes");
+      }
+      if (signature.length == 0 || signature.length > MAX_SIGNATURE_BYTES) {
+        throw new IllegalArgumentException("a result signature is 1 to 128 bytes");
+      }
+      if (cert.length == 0 || cert.length > MAX_CERT_BYTES) {
+        throw new IllegalArgumentException("a result certificate is 1 to 4096 bytes");
+      }
+      if (at < 0) {
+        throw new IllegalArgumentException("times are non-negative Unix seconds");
+      }
+    }
+
+    @Override
+    public byte[] document() {
+      return document.clone();
+    }
+
+    @Override
+    public byte[] signature() {
+      return signature.clone();
+    }
+
+    @Override
+    public byte[] cert() {
+      return cert.clone();
     }
   }
 

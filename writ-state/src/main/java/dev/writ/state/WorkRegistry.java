@@ -18,24 +18,31 @@ import java.util.TreeMap;
  * target's signed result is recorded. Deterministic: every change takes its time from the command's
  * {@code at}, never a clock.
  *
- * <p>Not thread-safe: the state machine guards it with its own lock.
+ * <p>Not thread-safe: the state machine guards it with its own lock. Its nested records are
+ * immutable and are what readers outside the package see ({@link WorkView}).
  */
-final class WorkRegistry {
+public final class WorkRegistry {
   /** Open requests at once. */
   static final int MAX_OPEN = 4096;
 
-  /** Authorized work kept at once; the oldest fully answered work is dropped first. */
-  static final int MAX_WORK = 65_536;
+  /**
+   * Authorized work kept at once; the oldest fully answered work is dropped first. Each keeps its
+   * envelope (at most {@link #MAX_ENVELOPE_BYTES}), so this bounds the memory work can take.
+   */
+  static final int MAX_WORK = 8192;
+
+  /** The largest envelope of a work writ: it is replicated and kept with the work. */
+  public static final int MAX_ENVELOPE_BYTES = 32 * 1024;
 
   /** What one target has answered. */
-  enum ItemState {
+  public enum ItemState {
     PENDING,
     DONE,
     REFUSED
   }
 
   /** One target's item: its state and, once answered, the result's leaf index in the audit log. */
-  record Item(ItemState state, Optional<Long> resultLeaf) {
+  public record Item(ItemState state, Optional<Long> resultLeaf) {
     static final Item PENDING = new Item(ItemState.PENDING, Optional.empty());
   }
 
@@ -45,28 +52,37 @@ final class WorkRegistry {
    * order), when it was authorized, and each target's item.
    */
   @SuppressWarnings("ArrayRecordComponent") // copied in, never handed out writable
-  record Work(
+  public record Work(
       WorkRequest request,
       byte[] envelope,
       long leafIndex,
       long authorizedAt,
       SortedMap<SpiffeId, Item> items) {
-    Work {
+    public Work {
       envelope = envelope.clone();
       items = Collections.unmodifiableSortedMap(new TreeMap<>(items));
     }
 
-    byte[] envelopeBytes() {
+    /** The exact envelope bytes of the writ that authorized this work. */
+    public byte[] envelopeBytes() {
       return envelope.clone();
     }
 
-    boolean answered() {
+    @Override
+    public byte[] envelope() {
+      return envelope.clone();
+    }
+
+    /** Whether every target has answered. */
+    public boolean answered() {
       return items.values().stream().noneMatch(i -> i.state() == ItemState.PENDING);
     }
   }
 
   private final NavigableMap<WritId, WorkRequest> open = new TreeMap<>();
   private final NavigableMap<WritId, Work> work = new TreeMap<>();
+
+  WorkRegistry() {}
 
   private static final Comparator<Work> OLDEST_FIRST = Comparator.comparingLong(Work::leafIndex);
 
@@ -157,6 +173,24 @@ final class WorkRegistry {
     }
     out.sort(OLDEST_FIRST);
     return out;
+  }
+
+  /** Replaces everything with a snapshot's content. */
+  void reset(List<WorkRequest> requests, List<Work> works) {
+    open.clear();
+    work.clear();
+    requests.forEach(r -> open.put(r.id(), r));
+    works.forEach(w -> work.put(w.request().id(), w));
+  }
+
+  /** The open requests in id order (snapshots). */
+  List<WorkRequest> openEntries() {
+    return List.copyOf(open.values());
+  }
+
+  /** The authorized work in id order (snapshots). */
+  List<Work> workEntries() {
+    return List.copyOf(work.values());
   }
 
   int openCount() {

@@ -9,6 +9,7 @@ import dev.writ.core.WritId;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A {@code deploy} or {@code execute} request an initiator opened (docs/spec/work.md section 2):
@@ -28,6 +29,9 @@ public record WorkRequest(
   /** Targets of one request: the replicated command that carries them must stay small. */
   public static final int MAX_TARGETS = 64;
 
+  /** The rollout name pattern of writ.md section 7. */
+  private static final Pattern ROLLOUT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
   public WorkRequest {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(content, "content");
@@ -43,6 +47,9 @@ public record WorkRequest(
     if (targets.isEmpty() || targets.size() > MAX_TARGETS) {
       throw new IllegalArgumentException(
           "a work request has 1 to " + MAX_TARGETS + " targets, not " + targets.size());
+    }
+    if (rollout.isPresent() && !ROLLOUT.matcher(rollout.get()).matches()) {
+      throw new IllegalArgumentException("rollout must match " + ROLLOUT.pattern());
     }
     if (expires < 0) {
       throw new IllegalArgumentException("times are non-negative Unix seconds");

@@ -1,8 +1,11 @@
 package dev.writ.state;
 
+import dev.writ.core.ContentId;
 import dev.writ.core.Reason;
 import dev.writ.core.SpendLedger;
 import dev.writ.core.SpiffeId;
+import dev.writ.core.WorkResult;
+import dev.writ.core.WritDeniedException;
 import dev.writ.core.WritId;
 import dev.writ.log.AppendOnlyLog;
 import java.io.BufferedInputStream;
@@ -17,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -50,10 +54,11 @@ import org.apache.ratis.util.MD5FileUtil;
  *
  * <p>Thread-safe: apply, snapshot and reads synchronize on this instance.
  */
-final class WritStateMachine extends BaseStateMachine implements RegistryView {
+final class WritStateMachine extends BaseStateMachine implements RegistryView, WorkView {
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private final SpentNotes notes = new SpentNotes();
   private final NodeRegistry registry = new NodeRegistry();
+  private final WorkRegistry work = new WorkRegistry();
 
   /**
    * The audit log. Replaced wholesale (never mutated in place) when a snapshot is loaded, so a
@@ -101,6 +106,7 @@ final class WritStateMachine extends BaseStateMachine implements RegistryView {
         loaded.registry().nodes(),
         loaded.registry().revoked(),
         loaded.registry().epoch());
+    work.reset(loaded.work().open(), loaded.work().work());
     AppendOnlyLog fresh = new AppendOnlyLog();
     for (byte[] leaf : loaded.leaves()) {
       fresh.append(leaf);
@@ -150,6 +156,7 @@ final class WritStateMachine extends BaseStateMachine implements RegistryView {
     }
     notes.advanceTo(command.at());
     registry.advanceTo(notes.logTime());
+    work.advanceTo(notes.logTime());
     return switch (command) {
       case StateCommand.Authorize a -> {
         SpendLedger.Outcome outcome = notes.spend(a.id(), a.retainUntil());
@@ -174,7 +181,71 @@ final class WritStateMachine extends BaseStateMachine implements RegistryView {
         registry.revoke(r.serial());
         yield new CommandResult.Done();
       }
+      case StateCommand.WorkOpen o when notes.contains(o.request().id()) ->
+          new CommandResult.Refused("already_spent", "the id is already spent");
+      case StateCommand.WorkOpen o when o.request().expires() <= notes.logTime() ->
+          new CommandResult.Refused("expired", "the request lapsed before it was opened");
+      case StateCommand.WorkOpen o ->
+          work.open(o.request())
+              .<CommandResult>map(code -> new CommandResult.Refused(code, "request not opened"))
+              .orElse(new CommandResult.Done());
+      case StateCommand.WorkAuthorize w -> authorizeWork(w);
+      case StateCommand.Result r -> result(r);
     };
+  }
+
+  /** Spend and create the work items in one step, only for an open request (work.md section 3). */
+  private CommandResult authorizeWork(StateCommand.WorkAuthorize w) {
+    if (notes.contains(w.id())) {
+      return new CommandResult.Authorized(
+          SpendLedger.Outcome.ALREADY_SPENT, appendLeaf(w, false, Reason.SPENT));
+    }
+    if (work.request(w.id()).filter(r -> r.cap() == w.cap()).isEmpty()) {
+      return new CommandResult.NotOpen(appendLeaf(w, false, Reason.WORK_NOT_OPEN));
+    }
+    SpendLedger.Outcome outcome = notes.spend(w.id(), w.retainUntil());
+    AuditLeaf leaf = appendLeaf(w, true, Reason.SPENT);
+    work.authorize(w.id(), w.envelope(), leaf.index(), w.at())
+        .ifPresent(
+            code -> {
+              throw new IllegalStateException("open request vanished during apply: " + code);
+            });
+    return new CommandResult.Authorized(outcome, leaf);
+  }
+
+  /** Records a node's signed result (work.md section 7), re-checking what the server checked. */
+  private CommandResult result(StateCommand.Result r) {
+    WorkResult doc;
+    try {
+      doc = WorkResult.parse(r.document());
+    } catch (WritDeniedException e) {
+      return new CommandResult.Refused("malformed_result", String.valueOf(e.getMessage()));
+    }
+    if (doc.id().isEmpty()) {
+      return new CommandResult.Refused("unknown_work", "the result names no writ id");
+    }
+    Optional<WorkRegistry.Work> w = work.work(doc.id().get());
+    if (w.isEmpty()) {
+      return new CommandResult.Refused("unknown_work", "no work with this id");
+    }
+    WorkRegistry.Item item = w.get().items().get(doc.node());
+    if (item == null) {
+      return new CommandResult.Refused("not_a_target", "the node is not a target of this work");
+    }
+    if (item.state() != WorkRegistry.ItemState.PENDING) {
+      return new CommandResult.Refused("already_answered", "the node answered this work already");
+    }
+    String envelopeSha256 =
+        HexFormat.of().formatHex(ContentId.of(w.get().envelopeBytes()).digest());
+    if (!envelopeSha256.equals(doc.envelopeSha256())) {
+      return new CommandResult.Refused("envelope_mismatch", "the result is about another envelope");
+    }
+    AppendOnlyLog current = log;
+    long index = current.size();
+    byte[] leaf = ResultRecords.leaf(r, doc.node(), index);
+    current.append(leaf);
+    work.answer(doc.id().get(), doc.node(), doc.reason().isEmpty(), index);
+    return new CommandResult.Audited(new AuditLeaf(index, leaf));
   }
 
   /** Spend and register in one step, only for an open enrollment (enrollment.md section 6). */
@@ -220,7 +291,7 @@ final class WritStateMachine extends BaseStateMachine implements RegistryView {
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
       OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch));
-      SnapshotFormat.write(out, notes.logTime(), notes.sortedById(), log, registry);
+      SnapshotFormat.write(out, notes.logTime(), notes.sortedById(), log, registry, work);
       out.flush();
       ch.force(true);
     }
@@ -265,6 +336,31 @@ final class WritStateMachine extends BaseStateMachine implements RegistryView {
   @Override
   public synchronized int nodeCount() {
     return registry.nodeCount();
+  }
+
+  @Override
+  public synchronized List<NodeRecord> nodes() {
+    return List.copyOf(registry.nodeEntries().values());
+  }
+
+  @Override
+  public synchronized Optional<WorkRequest> openRequest(WritId id) {
+    return work.request(id).filter(r -> r.expires() > notes.logTime());
+  }
+
+  @Override
+  public synchronized List<WorkRegistry.Work> pendingFor(SpiffeId node) {
+    return work.pendingFor(node);
+  }
+
+  @Override
+  public synchronized Optional<WorkRegistry.Work> work(WritId id) {
+    return work.work(id);
+  }
+
+  @Override
+  public synchronized List<WorkRegistry.Work> rollout(String name) {
+    return work.rollout(name);
   }
 
   @Override

@@ -36,6 +36,25 @@ final class LeafAssertions {
     return m;
   }
 
+  private static final JsonReader RESULT_READER =
+      new JsonReader(new JsonLimits(16384, 1, 16384, 16), JsonReader.Mode.INTEGERS_ONLY);
+
+  /**
+   * Parses {@code leaf} as a result record (docs/spec/log.md section 13) and returns its members.
+   */
+  static Map<String, JsonValue> parseResult(AuditLeaf leaf) throws Exception {
+    JsonValue v = RESULT_READER.readCanonical(leaf.bytes());
+    assertThat(v).isInstanceOf(JsonObject.class);
+    Map<String, JsonValue> m = ((JsonObject) v).members();
+    assertThat(m.keySet())
+        .containsExactlyInAnyOrder(
+            "v", "kind", "index", "time", "node", "result", "signature", "cert");
+    assertThat(m.get("v")).isEqualTo(new JsonInteger(1));
+    assertThat(m.get("kind")).isEqualTo(new JsonString("result"));
+    assertThat(m.get("index")).isEqualTo(new JsonInteger(leaf.index()));
+    return m;
+  }
+
   static String string(Map<String, JsonValue> m, String name) {
     return ((JsonString) m.get(name)).value();
   }

@@ -55,11 +55,14 @@ final class LedgerModel {
                   d.id(),
                   Optional.of(d.reason().name()),
                   d.at()));
-      // the property generates spend commands only; the registry has its own tests
+      // the property generates spend commands only; the registry and work have their own tests
       case StateCommand.EnrollOpen _,
           StateCommand.Enroll _,
           StateCommand.Renew _,
-          StateCommand.Revoke _ ->
+          StateCommand.Revoke _,
+          StateCommand.WorkOpen _,
+          StateCommand.WorkAuthorize _,
+          StateCommand.Result _ ->
           throw new IllegalArgumentException("the ledger model covers spend commands only");
     };
   }
