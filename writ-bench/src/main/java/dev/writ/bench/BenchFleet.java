@@ -44,7 +44,7 @@ import java.util.concurrent.Future;
 /**
  * The fleet the authorize load runs against: a root key that signs the trust root and is then
  * dropped, and one Ed25519 initiator key kept in an unencrypted test-key file so that a later
- * process can sign writs the server accepts. Writs are the same {@code deploy} writs as {@link
+ * process can sign writs the server accepts. Writs are {@code replicate} writs shaped like {@link
  * WritFixture} (targets glob and set hash, content id, rollout, ticket required by policy), each
  * with a fresh random id, valid from the second they are signed for {@link #WRIT_WINDOW}.
  *
@@ -141,7 +141,7 @@ final class BenchFleet {
                     WritPayload payload =
                         WritPayload.create(
                             WritId.random(random),
-                            Capability.DEPLOY,
+                            Capability.REPLICATE,
                             Optional.of(targets),
                             Optional.of(content),
                             Optional.of("bench-rollout-1"),
@@ -176,7 +176,7 @@ final class BenchFleet {
     return new Signed(List.of(envelopes), List.of(ids));
   }
 
-  /** The bench policy: no dual control, a ticket for {@code deploy}, 15-minute max TTLs. */
+  /** The bench policy: no dual control, a ticket for {@code replicate}, 15-minute max TTLs. */
   static Policy policy() {
     Map<Capability, Duration> maxTtl = new EnumMap<>(Capability.class);
     for (Capability c : Capability.values()) {
@@ -187,7 +187,7 @@ final class BenchFleet {
         maxTtl,
         EnumSet.noneOf(Capability.class),
         CLOCK_SKEW,
-        EnumSet.of(Capability.DEPLOY),
+        EnumSet.of(Capability.REPLICATE),
         false);
   }
 

@@ -256,7 +256,7 @@ class SubmitCommandTest {
 
   private Path writ() throws Exception {
     Path p = Files.createTempFile(dir, "writ-", ".json");
-    Files.write(p, TestFleet.sign(FLEET.writ(Capability.DEPLOY).build(), TestFleet.ALICE));
+    Files.write(p, TestFleet.sign(FLEET.writ(Capability.REPLICATE).build(), TestFleet.ALICE));
     return p;
   }
 

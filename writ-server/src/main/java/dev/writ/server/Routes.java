@@ -85,6 +85,7 @@ final class Routes extends Handler.Abstract {
   private final EnrollAudit enrollAudit;
   private final String bundlePem;
   private final ContentRoutes content;
+  private final WorkRoutes work;
 
   Routes(
       Enrollment enrollment,
@@ -97,7 +98,8 @@ final class Routes extends Handler.Abstract {
       ServerMetrics metrics,
       Limiter limiter,
       Status status,
-      ContentRoutes content) {
+      ContentRoutes content,
+      WorkRoutes work) {
     this.enrollment = enrollment;
     this.renewal = renewal;
     this.enrollAudit = enrollAudit;
@@ -109,6 +111,7 @@ final class Routes extends Handler.Abstract {
     this.limiter = limiter;
     this.status = status;
     this.content = content;
+    this.work = work;
   }
 
   @Override
@@ -123,6 +126,10 @@ final class Routes extends Handler.Abstract {
     }
     if (path != null && path.startsWith(ContentRoutes.PREFIX)) {
       content.handle(path, request, response, callback);
+      return true;
+    }
+    if (path != null && WorkRoutes.handles(path)) {
+      work.handle(path, request, response, callback);
       return true;
     }
     switch (path) {

@@ -13,6 +13,7 @@ import dev.writ.state.PeerTls;
 import dev.writ.state.RatisSpendLedger;
 import dev.writ.state.RegistryView;
 import dev.writ.state.StateCluster;
+import dev.writ.state.WorkClient;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -169,7 +170,10 @@ public final class WritServer implements AutoCloseable {
             ledger,
             new ReceiptIssuer(log, checkpoints, LEDGER_TIMEOUT),
             metrics,
-            config.clock());
+            config.clock(),
+            cluster.registry(),
+            cluster.work(),
+            new WorkClient(ledger));
     Limiter limiter =
         new Limiter(config.rate(), config.burst(), config.maxInFlight(), System::nanoTime);
     Routes.Status status =
@@ -233,7 +237,20 @@ public final class WritServer implements AutoCloseable {
             metrics,
             limiter,
             status,
-            new ContentRoutes(content, limiter, metrics)));
+            new ContentRoutes(content, limiter, metrics),
+            new WorkRoutes(
+                config.root(),
+                cluster.registry(),
+                cluster.work(),
+                new WorkClient(ledger),
+                new NodeAuth(ca::bundle, peerCheck, config.clock()),
+                new ReceiptIssuer(log, checkpoints, LEDGER_TIMEOUT),
+                checkpoints,
+                log,
+                limiter,
+                config.clock(),
+                random,
+                WorkRoutes.PING)));
     WritServer server =
         new WritServer(
             cluster, ledger, http, connector, handshakes, bundleFile, checkpoints.vkey());

@@ -9,6 +9,7 @@ import dev.writ.log.LogKeySigner;
 import dev.writ.state.AuditLogReader;
 import dev.writ.state.RatisSpendLedger;
 import dev.writ.state.StateCluster;
+import dev.writ.state.WorkClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -36,12 +37,15 @@ class AuthorityTest {
         ledger,
         new ReceiptIssuer(log, checkpoints, Duration.ofSeconds(2)),
         new ServerMetrics(log::size),
-        CLOCK);
+        CLOCK,
+        cluster.registry(),
+        cluster.work(),
+        new WorkClient(ledger));
   }
 
   @Test
   void decide_ledgerDown_isServiceUnavailableNeverAllow() throws Exception {
-    byte[] writ = TestFleet.sign(FLEET.writ(Capability.DEPLOY).build(), TestFleet.ALICE);
+    byte[] writ = TestFleet.sign(FLEET.writ(Capability.REPLICATE).build(), TestFleet.ALICE);
     StateCluster cluster = StateCluster.startEmbedded(dir);
     cluster.close();
     try (RatisSpendLedger ledger = cluster.newSpendLedger(CLOCK, Duration.ofSeconds(2))) {

@@ -78,7 +78,7 @@ class LogEndpointsTest {
   @Test
   void checkpoint_coversEveryDecisionAndIsSignedByTheLogKey() throws Exception {
     for (int i = 0; i < 3; i++) {
-      post(deployWrit());
+      post(replicateWrit());
     }
     post("junk".getBytes(StandardCharsets.US_ASCII));
 
@@ -92,7 +92,7 @@ class LogEndpointsTest {
   void tiles_downloadedIntoAFolder_auditClean_andTamperIsDetected() throws Exception {
     String firstReceiptCheckpoint = null;
     for (int i = 0; i < 300; i++) { // more than one full level-0 tile (256)
-      HttpResponse<byte[]> r = post(deployWrit());
+      HttpResponse<byte[]> r = post(replicateWrit());
       assertThat(r.statusCode()).isEqualTo(200);
       if (firstReceiptCheckpoint == null) {
         String body = text(r);
@@ -132,7 +132,7 @@ class LogEndpointsTest {
 
   @Test
   void tiles_beyondTheTreeOrMalformed_areNotFound() throws Exception {
-    post(deployWrit());
+    post(replicateWrit());
 
     assertThat(get("/tile/0/000.p/1").statusCode()).isEqualTo(200);
     assertThat(get("/tile/0/000.p/2").statusCode()).isEqualTo(404);
@@ -145,7 +145,7 @@ class LogEndpointsTest {
 
   @Test
   void status_reportsLeaderAndLogSize() throws Exception {
-    post(deployWrit());
+    post(replicateWrit());
 
     String body = text(get("/v1/status"));
 
@@ -155,8 +155,8 @@ class LogEndpointsTest {
 
   @Test
   void metrics_countDecisionsByReasonInOpenMetrics() throws Exception {
-    post(deployWrit());
-    byte[] writ = deployWrit();
+    post(replicateWrit());
+    byte[] writ = replicateWrit();
     post(writ);
     post(writ);
 
@@ -179,7 +179,7 @@ class LogEndpointsTest {
     int admitted = 0;
     HttpResponse<byte[]> limited = null;
     for (int i = 0; i < 4 && limited == null; i++) { // 1/s with a burst of 1: one of 4 is over
-      HttpResponse<byte[]> r = post(deployWrit());
+      HttpResponse<byte[]> r = post(replicateWrit());
       if (r.statusCode() == 429) {
         limited = r;
       } else {
@@ -208,8 +208,8 @@ class LogEndpointsTest {
     Files.write(p, r.body());
   }
 
-  private static byte[] deployWrit() {
-    return TestFleet.sign(FLEET.writ(Capability.DEPLOY).build(), TestFleet.ALICE);
+  private static byte[] replicateWrit() {
+    return TestFleet.sign(FLEET.writ(Capability.REPLICATE).build(), TestFleet.ALICE);
   }
 
   private static String text(HttpResponse<byte[]> r) {

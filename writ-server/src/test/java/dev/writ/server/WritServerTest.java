@@ -60,7 +60,7 @@ class WritServerTest {
 
   @Test
   void post_validWrit_allowsWithReceiptAtLeafZero() throws Exception {
-    byte[] writ = deployWrit();
+    byte[] writ = replicateWrit();
 
     HttpResponse<String> r = post(writ);
 
@@ -77,7 +77,7 @@ class WritServerTest {
 
   @Test
   void post_sameWritTwice_deniesWithSpentAndAuditsItOnce() throws Exception {
-    byte[] writ = deployWrit();
+    byte[] writ = replicateWrit();
     assertThat(post(writ).statusCode()).isEqualTo(200);
 
     HttpResponse<String> again = post(writ);
@@ -88,12 +88,12 @@ class WritServerTest {
         .contains("\"reason\":\"SPENT\"");
     ReceiptCheck.verified(again.body(), server.logKey(), writ);
     // leaf 1 is the SPENT denial: the next allow lands at leaf 2
-    assertThat(post(deployWrit()).body()).contains("\"index\":2,");
+    assertThat(post(replicateWrit()).body()).contains("\"index\":2,");
   }
 
   @Test
   void post_tamperedWrit_deniesWithBadSignatureAndAuditsIt() throws Exception {
-    byte[] writ = deployWrit();
+    byte[] writ = replicateWrit();
     byte[] tampered = tamperSignature(writ);
 
     HttpResponse<String> r = post(tampered);
@@ -111,7 +111,7 @@ class WritServerTest {
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).startsWith("{\"decision\":\"deny\",\"reason\":\"MALFORMED\",");
     ReceiptCheck.verified(r.body(), server.logKey(), "not a writ".getBytes(StandardCharsets.UTF_8));
-    assertThat(post(deployWrit()).body()).contains("\"index\":1,");
+    assertThat(post(replicateWrit()).body()).contains("\"index\":1,");
   }
 
   @Test
@@ -124,12 +124,12 @@ class WritServerTest {
     assertThat(r.statusCode()).isEqualTo(413);
     assertThat(r.body()).startsWith("{\"decision\":\"deny\",\"reason\":\"OVERSIZE\",");
     // audited: the next decision lands at leaf 1
-    assertThat(post(deployWrit()).body()).contains("\"index\":1,");
+    assertThat(post(replicateWrit()).body()).contains("\"index\":1,");
   }
 
   @Test
   void restart_sameDataDir_writStaysSpent() throws Exception {
-    byte[] writ = deployWrit();
+    byte[] writ = replicateWrit();
     assertThat(post(writ).statusCode()).isEqualTo(200);
     server.close();
     server = null;
@@ -143,7 +143,7 @@ class WritServerTest {
 
   @Test
   void post_oneWritFromSixteenThreads_allowsExactlyOnce() throws Exception {
-    byte[] writ = deployWrit();
+    byte[] writ = replicateWrit();
     int threads = 16;
     CountDownLatch go = new CountDownLatch(1);
     List<Future<Integer>> results = new ArrayList<>();
@@ -191,8 +191,8 @@ class WritServerTest {
     assertThat(r.statusCode()).isEqualTo(404);
   }
 
-  private static byte[] deployWrit() {
-    return TestFleet.sign(FLEET.writ(Capability.DEPLOY).build(), TestFleet.ALICE);
+  private static byte[] replicateWrit() {
+    return TestFleet.sign(FLEET.writ(Capability.REPLICATE).build(), TestFleet.ALICE);
   }
 
   /** Flips one base64 character of the signature value, keeping the envelope well-formed. */

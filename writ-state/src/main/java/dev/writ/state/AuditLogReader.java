@@ -19,11 +19,22 @@ public interface AuditLogReader {
   /** The entry bytes (canonical decision record) of leaf {@code index}. */
   byte[] entry(long index);
 
+  /** Leaf {@code index} with its bytes, for a receipt. */
+  default AuditLeaf leaf(long index) {
+    return new AuditLeaf(index, entry(index));
+  }
+
   /** The RFC 9162 root of the first {@code size} leaves. */
   byte[] root(long size);
 
   /** The RFC 9162 audit path of leaf {@code index} in the tree of the first {@code size}. */
   List<byte[]> inclusionProof(long index, long size);
+
+  /**
+   * The RFC 9162 consistency proof from the tree of the first {@code size1} leaves to that of the
+   * first {@code size2} ({@code 1 <= size1 <= size2 <= size()}); empty when they are equal.
+   */
+  List<byte[]> consistencyProof(long size1, long size2);
 
   /** A hash tile, if the applied tree has it. */
   Optional<byte[]> tile(Tile tile);

@@ -39,6 +39,11 @@ final class ReplicaAuditLog implements AuditLogReader {
   }
 
   @Override
+  public List<byte[]> consistencyProof(long size1, long size2) {
+    return machine.log().consistencyProof(size1, size2);
+  }
+
+  @Override
   public Optional<byte[]> tile(Tile tile) {
     return machine.log().tile(tile);
   }

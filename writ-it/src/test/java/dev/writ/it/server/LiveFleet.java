@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * The standard test fleet with a root and writs valid at the real time, since a server process
  * verifies with the system clock: the root expires in a day, each writ is valid from a minute ago
- * for ten minutes (the deploy TTL is fifteen). Writs are signed up front by ALICE, so client
+ * for ten minutes (the replicate TTL is fifteen). Writs are signed up front by ALICE, so client
  * threads only post.
  *
  * <p>Not thread-safe.
@@ -38,14 +38,14 @@ final class LiveFleet {
     return Files.write(file, fleet.rootEnvelope());
   }
 
-  /** {@code n} fresh deploy writs, each with its own random id. */
+  /** {@code n} fresh replicate writs, each with its own random id. */
   List<SignedWrit> presign(int n) {
     Instant now = clock.instant();
     List<SignedWrit> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       WritPayload payload =
           fleet
-              .writ(Capability.DEPLOY)
+              .writ(Capability.REPLICATE)
               .window(now.minus(BACKDATE), now.plus(WRIT_LIFETIME))
               .build();
       out.add(new SignedWrit(payload.id(), TestFleet.sign(payload, TestFleet.ALICE)));
