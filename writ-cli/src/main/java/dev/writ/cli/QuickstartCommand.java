@@ -1,61 +1,72 @@
 package dev.writ.cli;
 
-import dev.writ.core.Capability;
+import dev.writ.core.AttestationPolicy;
 import dev.writ.core.ContentId;
-import dev.writ.core.Decision;
-import dev.writ.core.FleetState;
-import dev.writ.core.InMemorySpendLedger;
-import dev.writ.core.Posture;
+import dev.writ.core.Policy;
 import dev.writ.core.PublicKeyVerifier;
 import dev.writ.core.Role;
 import dev.writ.core.RootContents;
 import dev.writ.core.SignatureAlgorithm;
-import dev.writ.core.SpendLedger;
-import dev.writ.core.SpiffeId;
-import dev.writ.core.SpiffeIdGlob;
-import dev.writ.core.TargetSet;
-import dev.writ.core.TrustRoot;
-import dev.writ.core.VerificationContext;
-import dev.writ.core.Verifier;
 import dev.writ.core.WritDeniedException;
-import dev.writ.core.WritId;
 import dev.writ.core.WritPayload;
-import dev.writ.log.NoteVerifierKey;
-import dev.writ.log.Receipt;
+import dev.writ.identity.Fingerprint;
+import dev.writ.identity.tpm.SwtpmProcess;
+import dev.writ.identity.tpm.TpmToolException;
+import dev.writ.sandbox.SampleContent;
 import dev.writ.sign.FileKeystore;
 import dev.writ.sign.SigningException;
 import dev.writ.sign.SoftwareKey;
 import dev.writ.sign.WritSigner;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/**
+ * {@code writ quickstart}: the whole loop on one machine (issue 6 of the README): an embedded
+ * server in its own process, one host with a software TPM, two operators, a WASM program deployed
+ * and executed, the signed result and its receipt, then a replay and a tampered content id refused.
+ * Every step runs the same {@code writ} command an operator would type.
+ */
 @Command(
     name = "quickstart",
     mixinStandardHelpOptions = true,
     description = {
-      "Show the writ loop on this machine, in a temporary folder removed afterwards:",
-      "make three operator keys and a trust root, sign a deploy writ with two of them,",
-      "verify it as a target node would (allow), then show it refused when tampered with,",
-      "expired, and replayed; then run 'writ server', submit a writ twice (allow, then SPENT)",
-      "over TLS 1.3, verify both receipts and audit the server's log over TLS."
+      "Show the whole Writ loop on this machine, in a temporary folder removed afterwards:",
+      "operator keys and a trust root; 'writ server' (one embedded Raft peer, TLS 1.3); a host",
+      "with a software TPM (swtpm) enrolled by two operators; its agent; a small WASM program",
+      "uploaded, deployed and executed by writs two operators signed, each re-verified on the",
+      "host; the node-signed result with its audit receipt; then a replayed writ and a tampered",
+      "content id refused. Needs swtpm and tpm2-tools (scripts/test installs them)."
     })
 final class QuickstartCommand implements Callable<Integer> {
   static final String TRUST_DOMAIN = "quickstart.writ";
+
+  private static final Duration TPM_TIMEOUT = Duration.ofSeconds(30);
+  private static final String HOST = "web-1";
+  private static final String GLOB = "spiffe://" + TRUST_DOMAIN + "/node/web-*";
+
+  /** The agent answers the deploy and the execute, then stops. */
+  private static final int RESULTS = 2;
 
   private final WritCli.Env env;
 
@@ -68,6 +79,7 @@ final class QuickstartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    QuickstartServer.jar(); // fail before anything is made if the server cannot run
     Path dir = Files.createTempDirectory("writ-quickstart-");
     try {
       return show(dir);
@@ -80,19 +92,412 @@ final class QuickstartCommand implements Callable<Integer> {
     }
   }
 
-  private int show(Path dir)
-      throws CliException, SigningException, WritDeniedException, SpendLedger.SpendLedgerException {
+  private int show(Path dir) throws Exception {
+    long start = System.nanoTime();
     PrintStream o = env.out();
     o.println("Writ quickstart: a throw-away fleet in " + dir);
     o.println();
     o.println("1. Operator keys (encrypted key files; the server never holds these)");
-    char[] password = HexFormat.of().formatHex(random(16)).toCharArray();
+    String password = HexFormat.of().formatHex(random(16));
     SoftwareKey root = key(dir, "root", "root key", password);
     SoftwareKey alice = key(dir, "alice", "initiator", password);
     SoftwareKey bob = key(dir, "bob", "approver", password);
+    Map<String, String> vars = new HashMap<>(env.vars());
+    vars.put(Secrets.PASSWORD_ENV, password);
+    WritCli.Env ops =
+        new WritCli.Env(indent(o), indent(env.err()), vars, env.clock(), env.random());
 
     o.println();
-    o.println("2. Trust root: who may sign what, and the fleet policy");
+    o.println("2. The host's software TPM (swtpm): its key will be made inside it");
+    try (SwtpmProcess tpm = SwtpmProcess.start(dir.resolve("tpm"), TPM_TIMEOUT)) {
+      Path ekCa = ekCa(dir, tpm);
+      o.println("   swtpm on " + tpm.tcti() + "; its EK CA in " + dir.relativize(ekCa));
+
+      o.println();
+      o.println("3. Trust root: who may sign what, and the fleet policy");
+      Path rootFile = root(dir, root, alice, bob, tpm);
+
+      o.println();
+      o.println("4. The server: one spend per writ, durable, audited in a transparency log");
+      try (QuickstartServer server = QuickstartServer.start(dir, rootFile)) {
+        o.println("   writ server on " + server.url() + " (one embedded Raft peer, TLS 1.3 only)");
+        o.println("   its log key: " + server.logKey());
+        Steps steps = new Steps(ops, dir, server, dir.resolve("alice.key"), dir.resolve("bob.key"));
+        return loop(o, steps, dir, rootFile, tpm.tcti(), ekCa, start);
+      }
+    }
+  }
+
+  private int loop(
+      PrintStream o, Steps s, Path dir, Path rootFile, String tcti, Path ekCa, long start)
+      throws Exception {
+    o.println();
+    o.println("5. Enroll host " + HOST + ": alice opens, bob approves, the TPM quote is checked");
+    Path enroll = s.dir.resolve("enroll.payload.json");
+    s.ok(
+        "enroll",
+        "open",
+        "--server",
+        s.url(),
+        "--bundle",
+        s.bundle(),
+        "--host",
+        HOST,
+        "-o",
+        enroll.toString());
+    Path enrollWrit = s.signed(enroll, "enroll");
+    Path agentData = dir.resolve("agent");
+    s.ok(
+        "agent",
+        "enroll",
+        "--server",
+        s.url(),
+        "--bundle",
+        s.bundle(),
+        "--writ",
+        enrollWrit.toString(),
+        "--name",
+        HOST,
+        "--data",
+        agentData.toString(),
+        "--tpm",
+        tcti,
+        "--ek-ca",
+        ekCa.toString());
+
+    o.println();
+    o.println(
+        "6. The agent on "
+            + HOST
+            + " starts: one outbound stream, its own pinned root and"
+            + " log key");
+    AgentThread agent =
+        AgentThread.start(
+            new WritCli.Env(
+                prefix(o, "   agent | "),
+                prefix(env.err(), "   agent | "),
+                s.env.vars(),
+                env.clock(),
+                env.random()),
+            "agent",
+            "run",
+            "--data",
+            agentData.toString(),
+            "--server",
+            s.url(),
+            "--bundle",
+            s.bundle(),
+            "--root",
+            rootFile.toString(),
+            "--log-key",
+            s.logKey(),
+            "--tpm",
+            tcti,
+            "--ek-ca",
+            ekCa.toString(),
+            "--exit-after",
+            Integer.toString(RESULTS));
+
+    o.println();
+    o.println("7. Upload a small WASM program; its id is its SHA-256");
+    byte[] wasm = SampleContent.helloWasm();
+    Path wasmFile = Files.write(dir.resolve("hello.wasm"), wasm);
+    ContentId content = ContentId.of(wasm);
+    s.ok("content", "put", wasmFile.toString(), "--server", s.url(), "--bundle", s.bundle());
+
+    o.println();
+    o.println(
+        "8. Deploy it to web-*: alice asks, bob approves, the server records one item per"
+            + " host");
+    Path deployWrit = s.work("deploy", content, Optional.empty(), "quickstart-deploy");
+    s.ok(
+        "submit",
+        deployWrit.toString(),
+        "--server",
+        s.url(),
+        "--bundle",
+        s.bundle(),
+        "--log-key",
+        s.logKey());
+    s.ok(
+        "rollout",
+        "status",
+        "quickstart-deploy",
+        "--watch",
+        "--timeout",
+        "60s",
+        "--server",
+        s.url(),
+        "--bundle",
+        s.bundle());
+
+    o.println();
+    o.println("9. Execute it in the wasm tier; the host signs what happened");
+    Path executeWrit = s.work("execute", content, Optional.of("wasm"), "quickstart-run");
+    s.ok(
+        "submit",
+        executeWrit.toString(),
+        "--server",
+        s.url(),
+        "--bundle",
+        s.bundle(),
+        "--log-key",
+        s.logKey());
+    s.ok(
+        "rollout",
+        "status",
+        "quickstart-run",
+        "--watch",
+        "--timeout",
+        "60s",
+        "--server",
+        s.url(),
+        "--bundle",
+        s.bundle());
+    String id = WritPayload.parse(payloadOf(Files.readAllBytes(executeWrit))).id().hex();
+    s.ok(
+        "result", "show", id, "--server", s.url(), "--bundle", s.bundle(), "--log-key", s.logKey());
+    o.println(
+        "   the program printed \""
+            + SampleContent.HELLO_OUTPUT.strip()
+            + "\": its output hash above is sha256:"
+            + ContentId.of(SampleContent.HELLO_OUTPUT.getBytes(StandardCharsets.UTF_8)).hex());
+    agent.await(Duration.ofSeconds(60));
+
+    o.println();
+    o.println("10. Refused, each with a verified receipt of the audited denial:");
+    o.println("   the execute writ again (a replay):");
+    s.denied(
+        "submit",
+        executeWrit.toString(),
+        "--server",
+        s.url(),
+        "--bundle",
+        s.bundle(),
+        "--log-key",
+        s.logKey());
+    o.println("   a writ whose content id was edited after signing:");
+    Path edited = s.dir.resolve("edited.writ.json");
+    Files.write(edited, editContent(Files.readAllBytes(executeWrit)));
+    s.denied(
+        "submit",
+        edited.toString(),
+        "--server",
+        s.url(),
+        "--bundle",
+        s.bundle(),
+        "--log-key",
+        s.logKey());
+    o.println("   a signed writ naming other content than the request it answers:");
+    Path swapped = s.swappedContent(content);
+    s.denied(
+        "submit",
+        swapped.toString(),
+        "--server",
+        s.url(),
+        "--bundle",
+        s.bundle(),
+        "--log-key",
+        s.logKey());
+
+    o.println();
+    o.println(
+        String.format(java.util.Locale.ROOT, "Done in %.1f s.", (System.nanoTime() - start) / 1e9));
+    o.println("Nothing acted without a writ two operators signed; the host checked every writ");
+    o.println("again with its own root; every decision and every result is a leaf of a log");
+    o.println("anyone can audit ('writ audit verify'). Next: 'writ --help', docs/spec/work.md.");
+    return WritCli.OK;
+  }
+
+  /** The operator's steps, each a {@code writ} command run in this process. */
+  private static final class Steps {
+    private final WritCli.Env env;
+    private final Path dir;
+    private final QuickstartServer server;
+    private final Path alice;
+    private final Path bob;
+
+    Steps(WritCli.Env env, Path dir, QuickstartServer server, Path alice, Path bob) {
+      this.env = env;
+      this.dir = dir;
+      this.server = server;
+      this.alice = alice;
+      this.bob = bob;
+    }
+
+    String url() {
+      return server.url();
+    }
+
+    String bundle() {
+      return server.bundle().toString();
+    }
+
+    String logKey() {
+      return server.logKey();
+    }
+
+    void ok(String... args) throws CliException {
+      env.out().println("$ writ " + String.join(" ", shown(args)));
+      int code = WritCli.run(env, args);
+      if (code != WritCli.OK) {
+        throw new CliException("'writ " + args[0] + " " + args[1] + "' failed (exit " + code + ")");
+      }
+    }
+
+    void denied(String... args) throws CliException {
+      env.out().println("$ writ " + String.join(" ", shown(args)));
+      int code = WritCli.run(env, args);
+      if (code != WritCli.DENIED) {
+        throw new CliException("expected a denial from 'writ " + args[0] + "', got exit " + code);
+      }
+    }
+
+    /** Signs {@code payload} as alice and approves it as bob; returns the writ file. */
+    Path signed(Path payload, String name) throws CliException {
+      Path signed = dir.resolve(name + ".signed.json");
+      Path approved = dir.resolve(name + ".writ.json");
+      ok("sign", payload.toString(), "-k", alice.toString(), "-o", signed.toString());
+      ok("approve", signed.toString(), "-k", bob.toString(), "-o", approved.toString());
+      return approved;
+    }
+
+    /** Opens a deploy or execute request, then signs and approves its payload. */
+    Path work(String cap, ContentId content, Optional<String> tier, String rollout)
+        throws CliException {
+      Path payload = dir.resolve(rollout + ".payload.json");
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  cap,
+                  "--content",
+                  content.toString(),
+                  "--targets",
+                  GLOB,
+                  "--rollout",
+                  rollout,
+                  "--server",
+                  url(),
+                  "--bundle",
+                  bundle(),
+                  "-o",
+                  payload.toString()));
+      tier.ifPresent(
+          t -> {
+            args.add("--tier");
+            args.add(t);
+          });
+      ok(args.toArray(String[]::new));
+      return signed(payload, rollout);
+    }
+
+    /**
+     * Opens an execute of {@code content}, then has alice and bob sign a payload that names other
+     * bytes: the server refuses it against the open request (CONTENT_MISMATCH).
+     */
+    Path swappedContent(ContentId content) throws Exception {
+      Path payload = dir.resolve("swapped.payload.json");
+      env.out()
+          .println("$ writ execute ... (then the payload's content is changed before signing)");
+      int code =
+          WritCli.run(
+              quiet(env),
+              "execute",
+              "--content",
+              content.toString(),
+              "--targets",
+              GLOB,
+              "--rollout",
+              "quickstart-swapped",
+              "--tier",
+              "wasm",
+              "--server",
+              url(),
+              "--bundle",
+              bundle(),
+              "-o",
+              payload.toString());
+      if (code != WritCli.OK) {
+        throw new CliException("could not open the swapped-content request (exit " + code + ")");
+      }
+      String other = ContentId.of("not the program".getBytes(StandardCharsets.UTF_8)).toString();
+      String text = Files.readString(payload, StandardCharsets.UTF_8);
+      Files.writeString(payload, text.replace(content.toString(), other), StandardCharsets.UTF_8);
+      Path signed = dir.resolve("swapped.signed.json");
+      Path approved = dir.resolve("swapped.writ.json");
+      WritCli.Env q = quiet(env);
+      if (WritCli.run(
+                  q, "sign", payload.toString(), "-k", alice.toString(), "-o", signed.toString())
+              != WritCli.OK
+          || WritCli.run(
+                  q, "approve", signed.toString(), "-k", bob.toString(), "-o", approved.toString())
+              != WritCli.OK) {
+        throw new CliException("could not sign the swapped-content writ");
+      }
+      return approved;
+    }
+
+    private static WritCli.Env quiet(WritCli.Env env) {
+      PrintStream sink =
+          new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+      return new WritCli.Env(sink, env.err(), env.vars(), env.clock(), env.random());
+    }
+
+    /** The arguments as shown: long values (the log key) shortened, temp paths relative. */
+    private List<String> shown(String[] args) {
+      List<String> out = new ArrayList<>();
+      for (String a : args) {
+        String s = a.startsWith(dir.toString()) ? dir.relativize(Path.of(a)).toString() : a;
+        out.add(s.length() > 48 ? s.substring(0, 24) + "…" : s);
+      }
+      return out;
+    }
+  }
+
+  /** The agent ({@code writ agent run}) in a thread of this process, with its own output. */
+  private static final class AgentThread {
+    private final Thread thread;
+    private final AtomicInteger exit;
+
+    private AgentThread(Thread thread, AtomicInteger exit) {
+      this.thread = thread;
+      this.exit = exit;
+    }
+
+    static AgentThread start(WritCli.Env env, String... args) {
+      AtomicInteger exit = new AtomicInteger(-1);
+      Thread t =
+          Thread.ofPlatform()
+              .daemon()
+              .name("writ-quickstart-agent")
+              .start(() -> exit.set(WritCli.run(env, args)));
+      return new AgentThread(t, exit);
+    }
+
+    void await(Duration timeout) throws CliException, InterruptedException {
+      if (!thread.join(timeout)) {
+        throw new CliException("the agent did not finish its " + RESULTS + " items in " + timeout);
+      }
+      if (exit.get() != WritCli.OK) {
+        throw new CliException("the agent stopped with exit " + exit.get());
+      }
+    }
+  }
+
+  private Path root(
+      Path dir, SoftwareKey root, SoftwareKey alice, SoftwareKey bob, SwtpmProcess tpm)
+      throws Exception {
+    AttestationPolicy attestation =
+        new AttestationPolicy(
+            List.of(),
+            List.of(Fingerprint.of(tpm.rootCertificate()).hex()),
+            List.of(),
+            List.of(),
+            new AttestationPolicy.SevSnpTcb(0, 0, 0, 0),
+            List.of(),
+            List.of(),
+            List.of());
+    Policy policy = RootDraft.defaultPolicy().withAttestation(Optional.of(attestation));
     RootContents rc =
         new RootDraft()
             .role(Role.ROOT, pub(root), Optional.of("root"))
@@ -100,189 +505,54 @@ final class QuickstartCommand implements Callable<Integer> {
             .role(Role.APPROVER, pub(bob), Optional.of("bob"))
             .role(Role.PAUSER, pub(alice), Optional.of("alice"))
             .role(Role.AUDITOR, pub(bob), Optional.of("bob"))
-            .build(
-                1,
-                env.clock().instant().plus(Duration.ofDays(365)),
-                TRUST_DOMAIN,
-                RootDraft.defaultPolicy());
+            .build(1, env.clock().instant().plus(Duration.ofDays(365)), TRUST_DOMAIN, policy);
     byte[] rootBytes = WritSigner.signRoot(rc.toCanonicalBytes(), List.of(root));
-    Files2.write(dir.resolve("root.json"), rootBytes);
-    TrustRoot pinned = TrustRoot.pin(rootBytes);
+    Path file = Files.write(dir.resolve("root.json"), rootBytes);
+    PrintStream o = env.out();
     o.println("   root.json version 1, trust domain " + TRUST_DOMAIN);
-    o.println("   deploy is dual-control: an initiator and a different approver must both sign");
+    o.println("   deploy, execute and enroll are dual-control: an initiator and a different");
     o.println(
-        "   sandbox floor "
-            + rc.policy().sandboxFloor().wire()
-            + ", deploy writs live at most "
-            + rc.policy().maxTtl(Capability.DEPLOY).toMinutes()
-            + " minutes");
+        "   approver must both sign; sandbox floor "
+            + policy.sandboxFloor().wire()
+            + "; this swtpm's CA is a software TPM authority (hosts enroll attested_software)");
+    return file;
+  }
 
-    o.println();
-    o.println("3. A deploy writ for the web nodes, signed by alice and approved by bob");
-    byte[] content = "echo hello from writ\n".getBytes(StandardCharsets.UTF_8);
-    SpiffeId web1 = SpiffeId.parse("spiffe://" + TRUST_DOMAIN + "/node/web-1");
-    TargetSet targets =
-        TargetSet.of(List.of(web1, SpiffeId.parse("spiffe://" + TRUST_DOMAIN + "/node/web-2")));
-    Instant now = env.clock().instant().truncatedTo(ChronoUnit.SECONDS);
-    WritPayload payload =
-        WritPayload.create(
-            WritId.random(env.random()),
-            Capability.DEPLOY,
-            Optional.of(
-                new WritPayload.Targets(
-                    SpiffeIdGlob.parse("spiffe://" + TRUST_DOMAIN + "/node/web-*"),
-                    targets.hash())),
-            Optional.of(ContentId.of(content)),
-            Optional.of("quickstart-1"),
-            Optional.empty(),
-            Optional.empty(),
-            now,
-            now,
-            now.plus(Duration.ofMinutes(10)));
-    byte[] writ = WritSigner.signWrit(payload.toCanonicalBytes(), List.of(alice));
-    writ = WritSigner.addSignature(writ, bob);
-    Files2.write(dir.resolve("deploy.writ.json"), writ);
-    o.println("   writ " + payload.id() + ": deploy " + ContentId.of(content) + " to web-*");
-
-    VerificationContext onWeb1 =
-        VerificationContext.node(
-            now,
-            FleetState.normal(),
-            new VerificationContext.NodeFacts(
-                web1,
-                Posture.ATTESTED_SOFTWARE,
-                Optional.of(targets),
-                Optional.of(ContentId.of(content))));
-    InMemorySpendLedger ledger = new InMemorySpendLedger();
-    Verifier verifier = new Verifier(pinned, ledger);
-
-    o.println();
-    o.println("4. Node web-1 verifies the writ itself, with its own pinned root");
-    report(verifier.verify(writ, onWeb1), "the genuine writ");
-
-    o.println();
-    o.println("5. The same writ, refused:");
-    byte[] tampered = tamper(writ);
-    report(
-        new Verifier(pinned, new InMemorySpendLedger()).verify(tampered, onWeb1),
-        "tampered (payload edited after signing)");
-    VerificationContext anHourLater =
-        new VerificationContext(now.plus(Duration.ofHours(1)), onWeb1.state(), onWeb1.node());
-    report(
-        new Verifier(pinned, new InMemorySpendLedger()).verify(writ, anHourLater), "an hour later");
-    report(verifier.verify(writ, onWeb1), "replayed on web-1");
-
-    o.println();
-    o.println("6. The server: one spend per writ, durable, audited in a transparency log");
-    byte[] fresh = WritSigner.signWrit(reissue(payload).toCanonicalBytes(), List.of(alice));
-    fresh = WritSigner.addSignature(fresh, bob);
-    try (QuickstartServer server = QuickstartServer.start(dir, dir.resolve("root.json"))) {
-      ServerTrust trust = ServerTrust.of("--server", server.url(), server.bundle());
-      o.println("   writ server on " + server.url() + " (one embedded Raft peer, TLS 1.3 only)");
-      o.println(
-          "   clients trust it by its bundle "
-              + dir.relativize(server.bundle())
-              + " and its id "
-              + trust.serverId());
-      o.println("   its log key: " + server.logKey());
-      NoteVerifierKey logKey = AuditCommands.verifierKey(server.logKey());
-      try (HttpClient http = trust.client(env.clock(), env.random())) {
-        serverReport(ServerClient.submit(trust, http, logKey, fresh), "submitted");
-        serverReport(ServerClient.submit(trust, http, logKey, fresh), "submitted again");
-        serverReport(ServerClient.submit(trust, http, logKey, tamper(fresh)), "tampered");
-      }
-      o.println(
-          "   anyone can replay the log; 'writ audit verify --log "
-              + server.url()
-              + " --bundle "
-              + dir.relativize(server.bundle())
-              + "':");
-      int audit =
-          WritCli.run(
-              env,
-              "audit",
-              "verify",
-              "--log",
-              server.url(),
-              "--bundle",
-              server.bundle().toString(),
-              "--key",
-              server.logKey());
-      if (audit != WritCli.OK) {
-        throw new CliException("the server's log did not audit clean");
-      }
+  private static Path ekCa(Path dir, SwtpmProcess tpm)
+      throws IOException, TpmToolException, CertificateEncodingException {
+    StringBuilder pem = new StringBuilder();
+    Base64.Encoder b64 = Base64.getMimeEncoder(64, new byte[] {'\n'});
+    for (X509Certificate c : tpm.caCertificates()) {
+      pem.append("-----BEGIN CERTIFICATE-----\n")
+          .append(b64.encodeToString(c.getEncoded()))
+          .append("\n-----END CERTIFICATE-----\n");
     }
-
-    o.println();
-    o.println("Every check runs again on every host; a denial names its reason, and every");
-    o.println("decision the server makes is a leaf of a log anyone can audit.");
-    o.println("Next: 'writ --help', 'writ server --help', docs/spec/writ.md and docs/spec/api.md.");
-    return WritCli.OK;
+    return Files.writeString(dir.resolve("ek-ca.pem"), pem);
   }
 
-  /** The same deploy with a new id: the first one is spent in this quickstart's memory only. */
-  private WritPayload reissue(WritPayload p) throws WritDeniedException {
-    return WritPayload.create(
-        WritId.random(env.random()),
-        p.cap(),
-        p.targets(),
-        p.content(),
-        p.rollout(),
-        p.tier(),
-        p.ticket(),
-        p.iat(),
-        p.nbf(),
-        p.exp());
+  /** The payload bytes of an envelope. */
+  private static byte[] payloadOf(byte[] envelope) throws WritDeniedException {
+    return dev.writ.core.Envelope.parse(envelope).payload();
   }
 
-  private void serverReport(ServerClient.Answer a, String what) throws CliException {
-    if (a.undecided()) {
-      throw new CliException("the server did not decide: " + a.line());
-    }
-    String verdict =
-        a.allowed()
-            ? "ALLOW  " + what + " (id " + a.field("id").orElse("?") + " spent)"
-            : "DENY   " + what + ": " + a.field("reason").orElse("?");
-    Receipt r = a.receipt().orElseThrow();
-    env.out()
-        .println(
-            "   "
-                + verdict
-                + "; receipt verified: leaf "
-                + r.index()
-                + " of a signed tree of "
-                + r.checkpoint().size());
-  }
-
-  private void report(Decision d, String what) {
-    String line =
-        switch (d) {
-          case Decision.Allow a -> "ALLOW  " + what + " (id " + a.writ().id() + " now spent)";
-          case Decision.Deny x ->
-              "DENY   " + what + ": " + x.reason() + " (" + x.reason().summary() + ")";
-        };
-    env.out().println("   " + line);
-  }
-
-  /** Changes the payload's rollout name, keeping the signatures: any verifier must refuse it. */
-  private static byte[] tamper(byte[] writ) {
+  /** Edits the content id inside a signed writ's payload, keeping the signatures. */
+  private static byte[] editContent(byte[] writ) throws WritDeniedException {
     String text = new String(writ, StandardCharsets.US_ASCII);
-    String b64Payload =
-        text.substring(text.indexOf("\"payload\":\"") + 11, text.indexOf("\",\"payloadType\""));
-    String json =
-        new String(java.util.Base64.getDecoder().decode(b64Payload), StandardCharsets.UTF_8);
-    String edited = json.replace("quickstart-1", "quickstart-9");
+    String b64Payload = Base64.getEncoder().encodeToString(payloadOf(writ));
+    String json = new String(payloadOf(writ), StandardCharsets.UTF_8);
+    int at = json.indexOf("\"content\":\"sha256:") + 18;
+    String edited =
+        json.substring(0, at) + (json.charAt(at) == '0' ? '1' : '0') + json.substring(at + 1);
     return text.replace(
-            b64Payload,
-            java.util.Base64.getEncoder().encodeToString(edited.getBytes(StandardCharsets.UTF_8)))
+            b64Payload, Base64.getEncoder().encodeToString(edited.getBytes(StandardCharsets.UTF_8)))
         .getBytes(StandardCharsets.US_ASCII);
   }
 
-  private SoftwareKey key(Path dir, String name, String role, char[] password)
+  private SoftwareKey key(Path dir, String name, String role, String password)
       throws SigningException {
     SoftwareKey k = SoftwareKey.generate(SignatureAlgorithm.ED25519, env.random());
     Path file = dir.resolve(name + ".key");
-    new FileKeystore(env.random()).write(file, k, password);
+    new FileKeystore(env.random()).write(file, k, password.toCharArray());
     env.out()
         .println(
             "   "
@@ -304,6 +574,42 @@ final class QuickstartCommand implements Callable<Integer> {
     byte[] b = new byte[n];
     env.random().nextBytes(b);
     return b;
+  }
+
+  private static PrintStream indent(PrintStream to) {
+    return prefix(to, "   ");
+  }
+
+  /** A stream that writes {@code prefix} before every line it passes to {@code to}. */
+  private static PrintStream prefix(PrintStream to, String prefix) {
+    return new PrintStream(new LinePrefixer(to, prefix), true, StandardCharsets.UTF_8);
+  }
+
+  /** Buffers a line and writes it whole, prefixed, so threads' lines do not interleave. */
+  private static final class LinePrefixer extends OutputStream {
+    private final PrintStream to;
+    private final String prefix;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+    LinePrefixer(PrintStream to, String prefix) {
+      this.to = to;
+      this.prefix = prefix;
+    }
+
+    @Override
+    public synchronized void write(int b) {
+      if (b == '\n') {
+        to.println(prefix + line.toString(StandardCharsets.UTF_8));
+        line.reset();
+      } else {
+        line.write(b);
+      }
+    }
+
+    @Override
+    public synchronized void flush() {
+      to.flush();
+    }
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -94,7 +94,7 @@ final class QuickstartServer implements AutoCloseable {
     return new QuickstartServer(p, url, Path.of(bundle), key);
   }
 
-  private static Path jar() throws CliException {
+  static Path jar() throws CliException {
     String configured = System.getProperty(JAR_PROPERTY);
     if (configured == null) {
       throw new CliException(

@@ -330,18 +330,12 @@ class CliTest {
   }
 
   @Test
-  void quickstart_withoutTheServerJar_showsTheOfflineLoopThenSaysWhyItStops() {
-    // the server part runs in writ-it (QuickstartTest), where the server jar is built
+  void quickstart_withoutTheServerJar_saysWhyBeforeMakingAnything() {
+    // the whole quickstart runs in writ-it (QuickstartTest), where the server jar is built
     assertThat(System.getProperty(QuickstartServer.JAR_PROPERTY)).isNull();
 
     assertThat(writ(Map.of(), "quickstart")).as(err()).isEqualTo(2);
-    assertThat(out())
-        .contains("ALLOW  the genuine writ")
-        .contains("DENY   tampered (payload edited after signing): BAD_SIGNATURE")
-        .contains("DENY   an hour later: EXPIRED")
-        .contains("DENY   replayed on web-1: SPENT")
-        .contains("6. The server")
-        .doesNotContain("Exception");
+    assertThat(out()).isEmpty();
     assertThat(err()).contains("the server jar is not known: run the quickstart through ./writ");
   }
 
