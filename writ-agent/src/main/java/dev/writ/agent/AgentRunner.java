@@ -55,6 +55,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -67,7 +70,9 @@ import javax.net.ssl.SSLContext;
  * outbox so a crash between acting and reporting loses nothing. The server cannot make this loop
  * act: it only relays bytes the loop verifies.
  *
- * <p>Thread-safe: {@link #run} runs on one thread; {@link #close} may be called from another.
+ * <p>Use: {@link #open}, then {@link #run} (blocks) or {@link #start} (a thread of its own), and
+ * {@link #close} to stop. Thread-safe: the loop runs on one thread; {@link #close} may be called
+ * from any thread.
  */
 public final class AgentRunner implements AutoCloseable {
   /** Reconnect backoff: 1 s doubling to 30 s, jittered, reset after a stream that delivered. */
@@ -78,7 +83,11 @@ public final class AgentRunner implements AutoCloseable {
   /** A stream silent this long (the server pings every 15 s) is dead: reconnect. */
   static final Duration SILENCE = Duration.ofSeconds(45);
 
+  /** Connecting, and each request up to its answer's headers (a stream's body is unbounded). */
   static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  /** How long {@link #close} lets the current action finish before it abandons it. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
   /** The files under the agent's folder this loop keeps. */
   public static final String POSTURE_FILE = "posture";
@@ -148,7 +157,11 @@ public final class AgentRunner implements AutoCloseable {
   private final WorkChecks checks;
   private final Outbox outbox;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final CountDownLatch stopping = new CountDownLatch(1);
+  private final CountDownLatch finished = new CountDownLatch(1);
   private final AtomicReference<InputStream> current = new AtomicReference<>();
+  private final AtomicReference<Thread> loopThread = new AtomicReference<>();
   private int recorded;
 
   private AgentRunner(
@@ -240,11 +253,54 @@ public final class AgentRunner implements AutoCloseable {
   }
 
   /**
-   * Runs until closed, or until {@code exitAfter} results were recorded.
+   * Runs {@link #run} on a new thread named {@code writ-agent}: the way to keep an agent running
+   * inside another program (the quickstart, tests). {@link #close} stops it.
+   *
+   * @return completes with the number of results recorded when the loop ends, or with the error
+   *     that ended it
+   * @throws IllegalStateException if the loop was started already
+   */
+  public CompletableFuture<Integer> start() {
+    CompletableFuture<Integer> done = new CompletableFuture<>();
+    if (started.get()) {
+      throw new IllegalStateException("the agent's loop runs already");
+    }
+    Thread.ofPlatform()
+        .name("writ-agent")
+        .start(
+            () -> {
+              try {
+                done.complete(run());
+              } catch (InterruptedException e) {
+                done.completeExceptionally(e);
+              } catch (RuntimeException | Error e) {
+                done.completeExceptionally(e);
+                throw e;
+              }
+            });
+    return done;
+  }
+
+  /**
+   * Runs until closed, or until {@code exitAfter} results were recorded. Call it once; {@link
+   * #close} from another thread stops it.
    *
    * @return the number of results recorded
+   * @throws IllegalStateException if the loop was started already
    */
   public int run() throws InterruptedException {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("the agent's loop runs already");
+    }
+    loopThread.set(Thread.currentThread());
+    try {
+      return loop();
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private int loop() throws InterruptedException {
     config
         .log()
         .accept("agent " + node + " (" + posture.wire() + ") streaming from " + config.server());
@@ -270,7 +326,9 @@ public final class AgentRunner implements AutoCloseable {
         backoff = BACKOFF_MIN;
       }
       long jitter = config.random().nextLong(backoff.toMillis() / 2 + 1);
-      Thread.sleep(backoff.toMillis() / 2 + jitter);
+      if (stopping.await(backoff.toMillis() / 2 + jitter, TimeUnit.MILLISECONDS)) {
+        break; // closed while waiting
+      }
       backoff = backoff.multipliedBy(2);
       if (backoff.compareTo(BACKOFF_MAX) > 0) {
         backoff = BACKOFF_MAX;
@@ -308,6 +366,7 @@ public final class AgentRunner implements AutoCloseable {
     HttpResponse<InputStream> response =
         http.send(
             HttpRequest.newBuilder(config.server().resolve("/v1/agent/work"))
+                .timeout(TIMEOUT) // until the headers: the stream itself is watched for silence
                 .header("Accept", "text/event-stream")
                 .GET()
                 .build(),
@@ -650,16 +709,42 @@ public final class AgentRunner implements AutoCloseable {
     }
   }
 
-  /** Stops the loop: the current stream is closed and {@link #run} returns. */
+  /**
+   * Stops the loop and releases the stores: the current stream is closed, an action under way gets
+   * {@link #STOP_GRACE} to finish (its result then goes to the outbox), after which it is abandoned
+   * (its writ stays recorded as acted on, so it is never run twice; the server sees it answered
+   * {@code SPENT} on the next start). Returns once {@link #run} returned or was abandoned. Safe to
+   * call more than once, from any thread (a shutdown hook).
+   */
   @Override
   public void close() throws IOException {
-    if (closed.compareAndSet(false, true)) {
-      InputStream in = current.getAndSet(null);
-      if (in != null) {
-        in.close();
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    stopping.countDown();
+    closeStream();
+    boolean stopped = true;
+    if (started.get() && loopThread.get() != Thread.currentThread()) {
+      try {
+        stopped = finished.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stopped = false;
       }
-      actedOn.close();
+    }
+    if (stopped) {
       http.close();
+    } else {
+      config.log().accept("the current action did not finish in " + STOP_GRACE + ": abandoned");
+      http.shutdownNow();
+    }
+    actedOn.close();
+  }
+
+  private void closeStream() throws IOException {
+    InputStream in = current.getAndSet(null);
+    if (in != null) {
+      in.close();
     }
   }
 
