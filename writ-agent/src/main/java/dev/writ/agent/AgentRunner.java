@@ -114,8 +114,11 @@ public final class AgentRunner implements AutoCloseable {
    * @param bundle the trust bundle the server is authenticated by
    * @param root the trust root this host pinned (never one the server sent)
    * @param logKey the log's verifier key this host pinned
+   * @param limits the sandbox limits every execution runs under (sandbox.md)
    * @param exitAfter stop after this many results were recorded; 0 runs until closed
-   * @param log where one readable line per event goes
+   * @param log where one readable line per event goes (called on the loop's thread)
+   * @param clock the host's clock: writ validity, certificate validity, result times
+   * @param random TLS and the reconnect jitter
    */
   public record Config(
       URI server,
@@ -162,7 +165,9 @@ public final class AgentRunner implements AutoCloseable {
   private final CountDownLatch finished = new CountDownLatch(1);
   private final AtomicReference<InputStream> current = new AtomicReference<>();
   private final AtomicReference<Thread> loopThread = new AtomicReference<>();
+  // the loop's own state, read and written on its thread only
   private int recorded;
+  private boolean delivered;
 
   private AgentRunner(
       Config config,
@@ -311,9 +316,12 @@ public final class AgentRunner implements AutoCloseable {
       if (done()) {
         break;
       }
-      boolean delivered = false;
+      delivered = false;
       try {
-        delivered = stream();
+        stream();
+        if (!closed.get() && !done()) {
+          config.log().accept("stream ended by the server");
+        }
       } catch (IOException e) {
         if (!closed.get()) {
           config.log().accept("stream ended: " + e.getMessage());
@@ -323,7 +331,7 @@ public final class AgentRunner implements AutoCloseable {
         break;
       }
       if (delivered) {
-        backoff = BACKOFF_MIN;
+        backoff = BACKOFF_MIN; // a stream that delivered an event, however it ended
       }
       long jitter = config.random().nextLong(backoff.toMillis() / 2 + 1);
       if (stopping.await(backoff.toMillis() / 2 + jitter, TimeUnit.MILLISECONDS)) {
@@ -358,11 +366,11 @@ public final class AgentRunner implements AutoCloseable {
   }
 
   /**
-   * One stream: events until it ends. Returns whether it delivered an event.
+   * One stream: events until it ends; sets {@code delivered} when it delivers one.
    *
    * @throws IOException when it could not be opened or broke
    */
-  private boolean stream() throws IOException, InterruptedException {
+  private void stream() throws IOException, InterruptedException {
     HttpResponse<InputStream> response =
         http.send(
             HttpRequest.newBuilder(config.server().resolve("/v1/agent/work"))
@@ -378,17 +386,16 @@ public final class AgentRunner implements AutoCloseable {
       }
       current.set(body);
       if (closed.get()) {
-        return false;
+        return;
       }
       Watchdog dog = Watchdog.start(body, SILENCE);
       try {
         EventStream events = new EventStream(new BufferedInputStream(body));
-        boolean delivered = false;
         while (!done()) {
           Optional<EventStream.Event> e = events.next();
           dog.fed();
           if (e.isEmpty()) {
-            return delivered;
+            return;
           }
           delivered = true;
           switch (e.get().name()) {
@@ -398,7 +405,6 @@ public final class AgentRunner implements AutoCloseable {
           }
           dog.fed();
         }
-        return delivered;
       } finally {
         dog.stop();
         current.set(null);

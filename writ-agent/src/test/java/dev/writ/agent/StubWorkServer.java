@@ -70,6 +70,7 @@ final class StubWorkServer implements AutoCloseable {
   record Script(String text, boolean hold) {}
 
   /** A result the agent posted, and the status it was answered with. */
+  @SuppressWarnings("ArrayRecordComponent") // test data, never written
   record Posted(byte[] body, int status) {}
 
   private final HttpsServer server;
