@@ -1,14 +1,10 @@
 package dev.writ.agent;
 
 import dev.writ.core.ContentId;
-import dev.writ.core.SpiffeId;
 import dev.writ.core.json.JsonValue;
 import dev.writ.core.json.JsonValue.JsonArray;
 import dev.writ.core.json.JsonValue.JsonObject;
 import dev.writ.core.json.JsonValue.JsonString;
-import dev.writ.identity.tls.MtlsContexts;
-import dev.writ.identity.tls.RefusalListener;
-import dev.writ.identity.tls.SvidClientTrustManager;
 import dev.writ.identity.tls.SvidKeyManager;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
 
 /**
  * The server routes the agent's loop calls (docs/spec/work.md sections 4, 4.1 and 7; content.md),
@@ -53,26 +48,17 @@ final class AgentRoutes implements AutoCloseable {
 
   /** A client for {@code config}'s server with its node credentials and bundle. */
   static AgentRoutes open(AgentRunner.Config config) throws IOException {
-    SpiffeId serverId = new SpiffeId(config.bundle().trustDomain().name(), "/writ/server");
-    SSLContext context;
     try {
-      context =
-          MtlsContexts.client(
+      return new AgentRoutes(
+          ServerClient.http(
+              config.bundle(),
               SvidKeyManager.of(config.credentials()),
-              new SvidClientTrustManager(
-                  config::bundle, config.clock(), serverId, RefusalListener.NONE),
-              config.random());
+              config.clock(),
+              config.random()),
+          config.server());
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot build the TLS client: " + e.getMessage(), e);
     }
-    HttpClient http =
-        HttpClient.newBuilder()
-            .sslContext(context)
-            .sslParameters(MtlsContexts.clientParameters())
-            .connectTimeout(TIMEOUT)
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
-    return new AgentRoutes(http, config.server());
   }
 
   /**

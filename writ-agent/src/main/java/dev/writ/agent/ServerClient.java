@@ -58,25 +58,32 @@ final class ServerClient implements AutoCloseable {
   static ServerClient connect(
       URI server, TrustBundle bundle, SvidKeyManager keys, Clock clock, SecureRandom random)
       throws EnrollException {
-    SpiffeId serverId = new SpiffeId(bundle.trustDomain().name(), "/writ/server");
-    SSLContext context;
     try {
-      context =
-          MtlsContexts.client(
-              keys,
-              new SvidClientTrustManager(() -> bundle, clock, serverId, RefusalListener.NONE),
-              random);
+      return new ServerClient(http(bundle, keys, clock, random), server);
     } catch (GeneralSecurityException e) {
       throw new EnrollException("cannot build the TLS client: " + e.getMessage(), e);
     }
-    HttpClient http =
-        HttpClient.newBuilder()
-            .sslContext(context)
-            .sslParameters(MtlsContexts.clientParameters())
-            .connectTimeout(TIMEOUT)
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
-    return new ServerClient(http, server);
+  }
+
+  /**
+   * The agent's one HTTPS client profile: TLS 1.3 ({@link MtlsContexts}), the server authenticated
+   * as {@code spiffe://<bundle's trust domain>/writ/server} under {@code bundle} only, presenting
+   * {@code keys}, HTTP/1.1, {@link #TIMEOUT} to connect. Used for enrollment, renewal and work.
+   */
+  static HttpClient http(TrustBundle bundle, SvidKeyManager keys, Clock clock, SecureRandom random)
+      throws GeneralSecurityException {
+    SpiffeId serverId = new SpiffeId(bundle.trustDomain().name(), "/writ/server");
+    SSLContext context =
+        MtlsContexts.client(
+            keys,
+            new SvidClientTrustManager(() -> bundle, clock, serverId, RefusalListener.NONE),
+            random);
+    return HttpClient.newBuilder()
+        .sslContext(context)
+        .sslParameters(MtlsContexts.clientParameters())
+        .connectTimeout(TIMEOUT)
+        .version(HttpClient.Version.HTTP_1_1)
+        .build();
   }
 
   /**
