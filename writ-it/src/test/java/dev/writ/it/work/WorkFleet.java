@@ -1,0 +1,641 @@
+package dev.writ.it.work;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.writ.core.SpiffeId;
+import dev.writ.core.WorkResult;
+import dev.writ.core.WritDeniedException;
+import dev.writ.core.json.JsonValue;
+import dev.writ.core.json.JsonValue.JsonArray;
+import dev.writ.core.json.JsonValue.JsonObject;
+import dev.writ.core.json.JsonValue.JsonString;
+import dev.writ.identity.Fingerprint;
+import dev.writ.identity.svid.SvidCredentials;
+import dev.writ.identity.svid.SvidPem;
+import dev.writ.identity.svid.TrustBundle;
+import dev.writ.identity.svid.TrustDomain;
+import dev.writ.identity.tpm.SwtpmProcess;
+import dev.writ.identity.tpm.Tpm2Tools;
+import dev.writ.identity.tpm.TpmPrivateKey;
+import dev.writ.it.server.Children;
+import dev.writ.it.server.CliProcess;
+import dev.writ.it.server.Json;
+import dev.writ.it.server.ServerProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One fleet of real processes shared by the work tests: {@code writ server} on a root made with
+ * {@code writ root init} (two operators under dual control, the swtpm CA as a software TPM
+ * authority, {@code sandbox_floor: process}), and two hosts, {@code web-1} and {@code web-2}, each
+ * enrolled by {@code writ agent enroll --tpm} on its own swtpm. The agents' {@code writ agent run}
+ * processes are started and stopped by each test as it needs ({@link #startAgent}, {@link
+ * #stopAgent}); their data folders (acted-on store, last checkpoint, outbox) persist across tests,
+ * as a host's would.
+ *
+ * <p>Also holds a second root with the same keys and {@code sandbox_floor: wasm}, for an agent that
+ * pins a stricter root than the server's and for a server whose floor is above the process tier;
+ * and one request opened before {@code web-2} enrolled, whose glob matches {@code web-2} but whose
+ * target list does not name it.
+ *
+ * <p>Not thread-safe: the tests using it run one at a time.
+ */
+final class WorkFleet implements AutoCloseable {
+  static final String TD = "fleet.test";
+  static final String PASSWORD = "correct horse";
+  static final Duration TPM_TIMEOUT = Duration.ofSeconds(30);
+
+  /** How long an agent may take to answer a work item: a cold JVM, a stream, TPM signatures. */
+  static final Duration ANSWER_WAIT = Duration.ofSeconds(90);
+
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  /** A host: its name, SPIFFE ID, TPM, and the agent's data folder. */
+  record Node(String name, SpiffeId id, SwtpmProcess tpm, Path data, Path ekCa) {
+    String glob() {
+      return id.toString();
+    }
+  }
+
+  /** What {@code POST /v1/work/open} answered: the request's id, exact targets and set hash. */
+  record Opened(
+      String cap,
+      String id,
+      String content,
+      String glob,
+      List<String> targets,
+      String setHash,
+      Optional<String> tier) {}
+
+  final Path dir;
+  final CliProcess writ;
+  final Children children;
+  final ServerProcess server;
+  final URI base;
+  final Path bundleFile;
+  final TrustBundle bundle;
+  final String logKey;
+  final Path logKeyFile;
+  final Path rootFile;
+  final Path strictRootFile;
+  final OperatorClient operator;
+  final Node web1;
+  final Node web2;
+
+  /** Opened for {@code spiffe://fleet.test/node/*} when only web-1 was registered. */
+  final Opened openedBeforeWeb2;
+
+  private final Map<NodeName, AgentProcess> running = new EnumMap<>(NodeName.class);
+  private final AtomicInteger agentRuns = new AtomicInteger();
+
+  private enum NodeName {
+    WEB1,
+    WEB2
+  }
+
+  private WorkFleet(Builder b) {
+    this.dir = b.dir;
+    this.writ = b.writ;
+    this.children = b.children;
+    this.server = b.server;
+    this.base = b.base;
+    this.bundleFile = b.bundleFile;
+    this.bundle = b.bundle;
+    this.logKey = b.logKey;
+    this.logKeyFile = b.logKeyFile;
+    this.rootFile = b.rootFile;
+    this.strictRootFile = b.strictRootFile;
+    this.operator = b.operator;
+    this.web1 = b.web1;
+    this.web2 = b.web2;
+    this.openedBeforeWeb2 = b.openedBeforeWeb2;
+  }
+
+  /** Everything the constructor takes, filled in by {@link #start}. */
+  private static final class Builder {
+    Path dir;
+    CliProcess writ;
+    Children children;
+    ServerProcess server;
+    URI base;
+    Path bundleFile;
+    TrustBundle bundle;
+    String logKey;
+    Path logKeyFile;
+    Path rootFile;
+    Path strictRootFile;
+    OperatorClient operator;
+    Node web1;
+    Node web2;
+    Opened openedBeforeWeb2;
+  }
+
+  /** Builds the fleet in {@code dir}: keys, TPMs, roots, the server, and both enrollments. */
+  static WorkFleet start(Path dir) throws Exception {
+    Builder b = new Builder();
+    b.dir = dir;
+    b.writ = new CliProcess(dir.resolve("cli"), Map.of("WRIT_KEY_PASSWORD", PASSWORD));
+    b.children = new Children(dir.resolve("logs"));
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    SwtpmProcess tpm1 = null;
+    SwtpmProcess tpm2 = null;
+    try {
+      List<Future<?>> keys = new ArrayList<>();
+      for (String k : List.of("root", "alice", "bob")) {
+        keys.add(
+            pool.submit(
+                (Callable<Void>)
+                    () -> {
+                      ok(b.writ.run("key", "generate", "--out", key(dir, k)));
+                      return null;
+                    }));
+      }
+      // one local CA for both swtpms: the authority the root lists
+      tpm1 = SwtpmProcess.start(dir.resolve("tpm-1"), dir.resolve("tpm-ca"), TPM_TIMEOUT);
+      tpm2 = SwtpmProcess.start(dir.resolve("tpm-2"), dir.resolve("tpm-ca"), TPM_TIMEOUT);
+      for (Future<?> f : keys) {
+        f.get();
+      }
+      Path attestation =
+          Files.writeString(
+              dir.resolve("attestation.json"),
+              """
+              {"tpm_authorities": [], "tpm_software_authorities": ["%s"], "tpm_pcrs": [],
+               "sev_snp_authorities": [], "sev_snp_min_tcb": [0, 0, 0, 0],
+               "sev_snp_measurements": [], "tdx_authorities": [], "tdx_mrtds": []}
+              """
+                  .formatted(Fingerprint.of(tpm1.rootCertificate()).hex()));
+      Future<Path> strict = pool.submit(() -> root(b.writ, dir, "strict", "wasm", attestation));
+      b.rootFile = root(b.writ, dir, "fleet", "process", attestation);
+      b.strictRootFile = strict.get();
+      b.server =
+          b.children.start(
+              "server",
+              List.of(
+                  "--data",
+                  dir.resolve("server").toString(),
+                  "--root",
+                  b.rootFile.toString(),
+                  "--listen",
+                  "127.0.0.1:0"));
+      b.base = URI.create("https://" + b.server.printed("listening https://"));
+      b.bundleFile = Path.of(b.server.printed("bundle "));
+      b.bundle = TrustBundle.parse(new TrustDomain(TD), Files.readAllBytes(b.bundleFile));
+      b.logKey = b.server.printed("log key ");
+      b.logKeyFile = Files.writeString(dir.resolve("log.vkey"), b.logKey + "\n");
+      b.operator = new OperatorClient(b.base, b.bundle);
+      b.web1 = enroll(b, "web-1", tpm1);
+      tpm1 = null;
+      // before web-2 exists: a glob that will match it, a target list that never will
+      b.openedBeforeWeb2 =
+          open(
+              b.operator,
+              "execute",
+              put(b.writ, b.base, b.bundleFile, dir, helloTagged("opened-before-web-2")),
+              "spiffe://" + TD + "/node/*",
+              Optional.of("wasm"));
+      assertThat(b.openedBeforeWeb2.targets()).containsExactly(b.web1.id().toString());
+      b.web2 = enroll(b, "web-2", tpm2);
+      tpm2 = null;
+      return new WorkFleet(b);
+    } catch (Exception | AssertionError e) {
+      if (b.children != null) {
+        e.addSuppressed(new AssertionError("server output:\n" + b.children.tails()));
+        b.children.close();
+      }
+      if (b.operator != null) {
+        b.operator.close();
+      }
+      for (SwtpmProcess t : new SwtpmProcess[] {tpm1, tpm2}) {
+        if (t != null) {
+          t.close();
+        }
+      }
+      throw e;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** hello.wasm with a custom section naming {@code tag}: the same program, its own content id. */
+  static byte[] helloTagged(String tag) {
+    byte[] hello = dev.writ.sandbox.SampleContent.helloWasm();
+    byte[] name = "writ-it".getBytes(StandardCharsets.US_ASCII);
+    byte[] t = tag.getBytes(StandardCharsets.UTF_8);
+    int payload = 1 + name.length + t.length;
+    if (payload > 127 || name.length > 127) {
+      throw new IllegalArgumentException("tag too long for a one-byte section size");
+    }
+    byte[] out = new byte[hello.length + 2 + payload];
+    System.arraycopy(hello, 0, out, 0, hello.length);
+    int i = hello.length;
+    out[i++] = 0; // custom section
+    out[i++] = (byte) payload;
+    out[i++] = (byte) name.length;
+    System.arraycopy(name, 0, out, i, name.length);
+    System.arraycopy(t, 0, out, i + name.length, t.length);
+    return out;
+  }
+
+  private static Path root(CliProcess writ, Path dir, String name, String floor, Path attestation)
+      throws Exception {
+    Path policy = Files.writeString(dir.resolve(name + "-policy.yaml"), "sandbox_floor: " + floor);
+    Path payload = dir.resolve(name + "-root.payload");
+    ok(
+        writ.run(
+            "root",
+            "init",
+            "--trust-domain",
+            TD,
+            "--expires",
+            LocalDate.now(ZoneOffset.UTC).plusDays(30).toString(),
+            "--key",
+            "root=" + key(dir, "root"),
+            "--key",
+            "initiator=" + key(dir, "alice"),
+            "--key",
+            "approver=" + key(dir, "bob"),
+            "--key",
+            "pauser=" + key(dir, "alice"),
+            "--key",
+            "auditor=" + key(dir, "alice"),
+            "--policy",
+            policy.toString(),
+            "--attestation-file",
+            attestation.toString(),
+            "--out",
+            payload.toString()));
+    Path root = dir.resolve(name + "-root.json");
+    ok(
+        writ.run(
+            "root",
+            "sign",
+            payload.toString(),
+            "--key",
+            key(dir, "root"),
+            "--out",
+            root.toString()));
+    return root;
+  }
+
+  private static Node enroll(Builder b, String host, SwtpmProcess tpm) throws Exception {
+    Path payload = b.dir.resolve(host + "-enroll.payload");
+    ok(
+        b.writ.run(
+            "enroll",
+            "open",
+            "--server",
+            b.base.toString(),
+            "--bundle",
+            b.bundleFile.toString(),
+            "--host",
+            host,
+            "-o",
+            payload.toString()));
+    Path w = b.dir.resolve(host + "-enroll.writ");
+    ok(b.writ.run("sign", payload.toString(), "--key", key(b.dir, "alice"), "--out", w.toString()));
+    ok(b.writ.run("approve", w.toString(), "--key", key(b.dir, "bob")));
+    StringBuilder pem = new StringBuilder();
+    for (X509Certificate c : tpm.caCertificates()) {
+      pem.append(pem(c));
+    }
+    Path ekCa = Files.writeString(b.dir.resolve(host + "-ek-ca.pem"), pem);
+    Path data = b.dir.resolve(host);
+    CliProcess.Result r =
+        ok(
+            b.writ.run(
+                "agent",
+                "enroll",
+                "--server",
+                b.base.toString(),
+                "--bundle",
+                b.bundleFile.toString(),
+                "--writ",
+                w.toString(),
+                "--name",
+                host,
+                "--data",
+                data.toString(),
+                "--tpm",
+                tpm.tcti(),
+                "--ek-ca",
+                ekCa.toString()));
+    assertThat(r.out()).contains("posture attested-software");
+    return new Node(host, new SpiffeId(TD, "/node/" + host), tpm, data, ekCa);
+  }
+
+  private static String pem(X509Certificate c) throws CertificateEncodingException {
+    return "-----BEGIN CERTIFICATE-----\n"
+        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(c.getEncoded())
+        + "\n-----END CERTIFICATE-----\n";
+  }
+
+  static String key(Path dir, String name) {
+    return dir.resolve(name + ".key").toString();
+  }
+
+  String key(String name) {
+    return key(dir, name);
+  }
+
+  static CliProcess.Result ok(CliProcess.Result r) {
+    assertThat(r.code()).as(r.output()).isZero();
+    return r;
+  }
+
+  // ---- content and writs ----
+
+  /** {@code writ content put}: stores {@code bytes} on the server; returns the content id. */
+  String put(byte[] bytes) throws Exception {
+    return put(writ, base, bundleFile, dir, bytes);
+  }
+
+  private static String put(CliProcess writ, URI base, Path bundleFile, Path dir, byte[] bytes)
+      throws Exception {
+    Path file = Files.createTempFile(Files.createDirectories(dir.resolve("content")), "c-", ".bin");
+    Files.write(file, bytes);
+    CliProcess.Result r =
+        ok(
+            writ.run(
+                "content",
+                "put",
+                file.toString(),
+                "--server",
+                base.toString(),
+                "--bundle",
+                bundleFile.toString()));
+    return r.out().strip();
+  }
+
+  /**
+   * {@code POST /v1/work/open} for {@code cap} of {@code content} on the nodes {@code glob} names.
+   */
+  Opened open(String cap, String content, String glob, Optional<String> tier) throws Exception {
+    return open(operator, cap, content, glob, tier);
+  }
+
+  private static Opened open(
+      OperatorClient operator, String cap, String content, String glob, Optional<String> tier)
+      throws Exception {
+    String body =
+        "{\"cap\":\""
+            + cap
+            + "\",\"content\":\""
+            + content
+            + "\",\"glob\":\""
+            + glob
+            + "\""
+            + tier.map(t -> ",\"tier\":\"" + t + "\"").orElse("")
+            + "}";
+    Reply r = operator.post("/v1/work/open", body.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    Map<String, JsonValue> m = r.json();
+    List<String> targets = new ArrayList<>();
+    if (m.get("targets") instanceof JsonArray(List<JsonValue> ids)) {
+      for (JsonValue v : ids) {
+        if (v instanceof JsonString(String s)) {
+          targets.add(s);
+        }
+      }
+    }
+    return new Opened(
+        Json.string(m, "cap"),
+        Json.string(m, "id"),
+        Json.string(m, "content"),
+        Json.string(m, "glob"),
+        targets,
+        Json.string(m, "set_hash"),
+        Json.optString(m, "tier"));
+  }
+
+  /**
+   * The writ for {@code o}: {@code writ request} of exactly what was opened, signed by alice
+   * ({@code writ sign}) and approved by bob ({@code writ approve}); returns the envelope file.
+   */
+  Path signAndApprove(Opened o) throws Exception {
+    StringBuilder yaml = new StringBuilder();
+    yaml.append("cap: ").append(o.cap()).append('\n');
+    yaml.append("id: \"").append(o.id()).append("\"\n");
+    yaml.append("content: \"").append(o.content()).append("\"\n");
+    yaml.append("targets:\n  glob: \"").append(o.glob()).append("\"\n  ids:\n");
+    for (String t : o.targets()) {
+      yaml.append("    - \"").append(t).append("\"\n");
+    }
+    o.tier().ifPresent(t -> yaml.append("tier: ").append(t).append('\n'));
+    yaml.append("ttl: 10m\n");
+    Path request = Files.writeString(dir.resolve(o.id() + ".yaml"), yaml);
+    Path payload = dir.resolve(o.id() + ".payload");
+    ok(writ.run("request", request.toString(), "-o", payload.toString()));
+    Path w = dir.resolve(o.id() + ".writ");
+    ok(writ.run("sign", payload.toString(), "--key", key("alice"), "--out", w.toString()));
+    ok(writ.run("approve", w.toString(), "--key", key("bob")));
+    return w;
+  }
+
+  /** {@code writ submit}; returns what it printed and its exit code. */
+  CliProcess.Result submit(Path writFile) throws Exception {
+    return writ.run(
+        "submit",
+        writFile.toString(),
+        "--server",
+        base.toString(),
+        "--bundle",
+        bundleFile.toString(),
+        "--log-key",
+        "@" + logKeyFile);
+  }
+
+  /** Opens, signs, approves and submits; asserts the server allowed it; returns the writ id. */
+  String authorize(String cap, String content, String glob, Optional<String> tier)
+      throws Exception {
+    Opened o = open(cap, content, glob, tier);
+    CliProcess.Result r = submit(signAndApprove(o));
+    assertThat(r.code()).as(r.output()).isZero();
+    assertThat(r.out()).contains("\"decision\":\"allow\"");
+    return o.id();
+  }
+
+  // ---- agents ----
+
+  /** Starts {@code writ agent run} for {@code n} against the real server with the fleet's root. */
+  AgentProcess startAgent(Node n) throws IOException {
+    return startAgent(n, base, rootFile);
+  }
+
+  /**
+   * Starts {@code writ agent run} for {@code n} against {@code server} (the real one or a relay),
+   * pinning {@code root}; stops the node's previous run first.
+   */
+  AgentProcess startAgent(Node n, URI server, Path root) throws IOException {
+    stopAgent(n);
+    AgentProcess p =
+        AgentProcess.start(
+            n.name() + "-run-" + agentRuns.getAndIncrement(),
+            List.of(
+                "agent",
+                "run",
+                "--server",
+                server.toString(),
+                "--data",
+                n.data().toString(),
+                "--bundle",
+                bundleFile.toString(),
+                "--root",
+                root.toString(),
+                "--log-key",
+                logKey,
+                "--tpm",
+                n.tpm().tcti(),
+                "--ek-ca",
+                n.ekCa().toString()),
+            dir.resolve("logs"),
+            Map.of());
+    running.put(nameOf(n), p);
+    return p;
+  }
+
+  /** SIGKILL to the node's agent, if it runs. */
+  void stopAgent(Node n) {
+    AgentProcess p = running.remove(nameOf(n));
+    if (p != null) {
+      p.close();
+    }
+  }
+
+  private NodeName nameOf(Node n) {
+    return n.equals(web1) ? NodeName.WEB1 : NodeName.WEB2;
+  }
+
+  /**
+   * The node's SVID credentials with its key in its TPM, read the way the agent reads them; only
+   * while the node's agent is stopped (one user of the TPM at a time).
+   */
+  SvidCredentials credentials(Node n) throws Exception {
+    Path work = Files.createDirectories(dir.resolve("tpm-read-" + System.nanoTime()));
+    Tpm2Tools tools = new Tpm2Tools(n.tpm().tcti(), work, TPM_TIMEOUT);
+    return SvidPem.load(
+        n.data().resolve("svid.pem"),
+        bundle,
+        Instant.now(),
+        leaf -> {
+          for (int handle : Tpm2Tools.NODE_KEY_HANDLES) {
+            Optional<TpmPrivateKey> k;
+            try {
+              k = TpmPrivateKey.at(tools, handle);
+            } catch (dev.writ.identity.tpm.TpmToolException e) {
+              throw new IOException(e.getMessage(), e);
+            }
+            if (k.isPresent() && k.get().publicKey().equals(leaf)) {
+              return Optional.<PrivateKey>of(k.get());
+            }
+          }
+          return Optional.empty();
+        });
+  }
+
+  // ---- progress and results ----
+
+  /**
+   * Waits until {@code node}'s item of writ {@code id} is answered on the server and returns the
+   * result document it recorded, read from the result record leaf of {@code GET
+   * /v1/work/<id>/results}.
+   */
+  WorkResult awaitResult(String id, Node node, AgentProcess agent) throws Exception {
+    long deadline = System.nanoTime() + ANSWER_WAIT.toNanos();
+    while (true) {
+      Optional<WorkResult> r = recordedResult(id, node);
+      if (r.isPresent()) {
+        return r.get();
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError(
+            node.name()
+                + " recorded no result for "
+                + id
+                + " within "
+                + ANSWER_WAIT
+                + "; work: "
+                + operator.get("/v1/work/" + id)
+                + (agent == null ? "" : agent.tail())
+                + "\n"
+                + server.tail(20));
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+  }
+
+  /** The result {@code node} recorded for writ {@code id}, if any yet. */
+  Optional<WorkResult> recordedResult(String id, Node node) throws Exception {
+    Reply r = operator.get("/v1/work/" + id + "/results");
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    if (!(r.json().get("results") instanceof JsonArray(List<JsonValue> results))) {
+      throw new AssertionError("results is not an array: " + r);
+    }
+    for (JsonValue v : results) {
+      if (!(v instanceof JsonObject(Map<String, JsonValue> item))) {
+        throw new AssertionError("a result is not an object: " + r);
+      }
+      byte[] leaf = Base64.getDecoder().decode(Json.string(item, "leaf"));
+      Map<String, JsonValue> record = Json.object(leaf, "a result record");
+      assertThat(Json.string(record, "kind")).isEqualTo("result");
+      if (!Json.string(record, "node").equals(node.id().toString())) {
+        continue;
+      }
+      byte[] doc = Base64.getDecoder().decode(Json.string(record, "result"));
+      try {
+        return Optional.of(WorkResult.parse(doc));
+      } catch (WritDeniedException e) {
+        throw new AssertionError("the recorded result does not parse: " + e.getMessage(), e);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The item states of {@code GET /v1/work/<id>}, node to state. */
+  Map<String, String> itemStates(String id) throws Exception {
+    Reply r = operator.get("/v1/work/" + id);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    Map<String, String> states = new java.util.TreeMap<>();
+    if (r.json().get("items") instanceof JsonArray(List<JsonValue> items)) {
+      for (JsonValue v : items) {
+        if (v instanceof JsonObject(Map<String, JsonValue> item)) {
+          states.put(Json.string(item, "node"), Json.string(item, "state"));
+        }
+      }
+    }
+    return states;
+  }
+
+  @Override
+  public void close() {
+    for (AgentProcess p : running.values()) {
+      p.close();
+    }
+    running.clear();
+    children.close();
+    operator.close();
+    web1.tpm().close();
+    web2.tpm().close();
+  }
+}
