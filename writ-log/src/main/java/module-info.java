@@ -6,8 +6,9 @@
 module dev.writ.log {
   // transitive: LogKeySigner and NoteVerifierKey take BouncyCastle Ed25519 key parameters
   requires transitive org.bouncycastle.provider;
-  // strict canonical JSON for receipts and decision records (not in the API: no transitive)
-  requires dev.writ.core;
+  // strict canonical JSON for receipts and records; transitive since ResultRecord.node() is a
+  // writ-core SpiffeId (parsed once, at the edge)
+  requires transitive dev.writ.core;
   // LogSource.http: the JDK HTTP client, for auditing a log over HTTP(S); transitive since one
   // overload takes the caller's client (e.g. TLS to a Writ server)
   requires transitive java.net.http;

@@ -1,5 +1,6 @@
 package dev.writ.cli;
 
+import dev.writ.agent.AgentRunner;
 import dev.writ.agent.EnrollException;
 import dev.writ.agent.Enroller;
 import dev.writ.agent.Renewer;
@@ -49,9 +50,11 @@ import picocli.CommandLine.Option;
       "The node agent's commands, run on the host itself. The agent holds its own",
       "key, never an operator key. 'enroll' joins the fleet with a signed enroll",
       "writ; 'renew' replaces the SVID before it expires with fresh TPM evidence",
-      "(docs/spec/enrollment.md)."
+      "(docs/spec/enrollment.md); 'run' receives work over one outbound stream,",
+      "checks every writ again with the host's own root and acts at most once",
+      "(docs/spec/work.md)."
     },
-    subcommands = {AgentCommands.Enroll.class, AgentCommands.Renew.class})
+    subcommands = {AgentCommands.Enroll.class, AgentCommands.Renew.class, AgentRunCommand.class})
 final class AgentCommands implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -285,6 +288,7 @@ final class AgentCommands implements Runnable {
       }
       Files2.writeString(data.resolve("receipt.json"), e.receipt() + "\n");
       Files2.writeString(data.resolve(BUNDLE_FILE), issued.format());
+      Files2.writeString(data.resolve(AgentRunner.POSTURE_FILE), e.posture() + "\n");
       writeSvid(data, e.credentials());
     }
 
@@ -426,7 +430,7 @@ final class AgentCommands implements Runnable {
       tpm.check();
       ServerTrust trust = ServerTrust.of(server, data.resolve(BUNDLE_FILE));
       Optional<TpmDevice> device = tpm.device(data);
-      SvidCredentials current = current(trust, device);
+      SvidCredentials current = loadSvid(data, trust.bundle(), device, env.clock());
       Renewer.Renewed renewed;
       try {
         renewed =
@@ -455,6 +459,7 @@ final class AgentCommands implements Runnable {
         throw new CliException("the server's bundle does not hold: " + ex.getMessage(), ex);
       }
       Files2.writeString(data.resolve(BUNDLE_FILE), issued.format());
+      Files2.writeString(data.resolve(AgentRunner.POSTURE_FILE), renewed.posture() + "\n");
       writeSvid(data, renewed.credentials());
       X509Svid svid = renewed.credentials().svid();
       env.out().println("renewed " + renewed.id());
@@ -466,38 +471,39 @@ final class AgentCommands implements Runnable {
               "wrote " + data.resolve(SVID_FILE) + " (" + keyNote(renewed.credentials()) + ")");
       return WritCli.OK;
     }
+  }
 
-    /** DIR/svid.pem, validated now under the bundle; its key from the file or the TPM. */
-    private SvidCredentials current(ServerTrust trust, Optional<TpmDevice> device)
-        throws CliException {
-      Path file = data.resolve(SVID_FILE);
-      SvidPem.DeviceKeys keys =
-          leaf -> {
-            if (device.isEmpty()) {
-              return Optional.empty();
-            }
-            try {
-              return device.get().keyFor(leaf);
-            } catch (TpmToolException e) {
-              throw new IOException("TPM: " + e.getMessage(), e);
-            }
-          };
-      try {
-        return SvidPem.load(file, trust.bundle(), env.clock().instant(), keys);
-      } catch (IOException e) {
-        throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
-      } catch (SvidException e) {
-        throw new CliException(
-            file
-                + " is not a usable SVID ("
-                + e.failure()
-                + "): "
-                + e.getMessage()
-                + (e.failure() == SvidFailure.KEY_MALFORMED && device.isEmpty()
-                    ? "; if its key is in a TPM, give --tpm and --ek-ca"
-                    : ""),
-            e);
-      }
+  /** DIR/svid.pem, validated now under the bundle; its key from the file or the TPM. */
+  static SvidCredentials loadSvid(
+      Path data, TrustBundle bundle, Optional<TpmDevice> device, java.time.Clock clock)
+      throws CliException {
+    Path file = data.resolve(SVID_FILE);
+    SvidPem.DeviceKeys keys =
+        leaf -> {
+          if (device.isEmpty()) {
+            return Optional.empty();
+          }
+          try {
+            return device.get().keyFor(leaf);
+          } catch (TpmToolException e) {
+            throw new IOException("TPM: " + e.getMessage(), e);
+          }
+        };
+    try {
+      return SvidPem.load(file, bundle, clock.instant(), keys);
+    } catch (IOException e) {
+      throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
+    } catch (SvidException e) {
+      throw new CliException(
+          file
+              + " is not a usable SVID ("
+              + e.failure()
+              + "): "
+              + e.getMessage()
+              + (e.failure() == SvidFailure.KEY_MALFORMED && device.isEmpty()
+                  ? "; if its key is in a TPM, give --tpm and --ek-ca"
+                  : ""),
+          e);
     }
   }
 }

@@ -33,6 +33,10 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       ServerCommand.class,
       SubmitCommand.class,
+      WorkCommands.Deploy.class,
+      WorkCommands.Execute.class,
+      RolloutCommands.class,
+      ResultCommands.class,
       ContentCommands.class,
       EnrollCommands.class,
       AgentCommands.class,
@@ -45,13 +49,27 @@ public final class WritCli implements Runnable {
   static final int DENIED = 1;
   static final int USAGE = 2;
 
-  /** What commands may touch: streams, environment, clock, randomness. */
+  /**
+   * What commands may touch: streams, environment, clock, randomness, and whether standard output
+   * is a terminal (progress is then redrawn in place).
+   */
   record Env(
       PrintStream out,
       PrintStream err,
       Map<String, String> vars,
       Clock clock,
-      SecureRandom random) {
+      SecureRandom random,
+      boolean terminal) {
+    /** Output that is not a terminal (tests, pipes, files). */
+    Env(
+        PrintStream out,
+        PrintStream err,
+        Map<String, String> vars,
+        Clock clock,
+        SecureRandom random) {
+      this(out, err, vars, clock, random, false);
+    }
+
     Secrets secrets() {
       return new Secrets(vars);
     }
@@ -71,8 +89,15 @@ public final class WritCli implements Runnable {
             new PrintStream(System.err, true, StandardCharsets.UTF_8),
             System.getenv(),
             Clock.systemUTC(),
-            new SecureRandom());
+            new SecureRandom(),
+            isTerminal());
     System.exit(run(env, args));
+  }
+
+  /** Whether standard input and output are a terminal (not merely that a console exists). */
+  private static boolean isTerminal() {
+    java.io.Console console = System.console();
+    return console != null && console.isTerminal();
   }
 
   /** Runs the CLI with explicit I/O; tests call this in-process. */

@@ -89,6 +89,39 @@ public final class Receipt {
     Objects.requireNonNull(decision, "decision");
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(id, "id");
+    Included in = included(receiptJson, key);
+    // 5. the leaf records this envelope and this answer
+    DecisionRecord record = DecisionRecord.parse(in.leaf);
+    checkRecord(record, in.index, envelope, decision, reason, id);
+    return new Receipt(in.index, in.checkpoint, in.note, in.leaf, record);
+  }
+
+  /**
+   * Verifies the receipt of a result leaf (docs/spec/log.md section 12, steps 0 to 4, then section
+   * 13): the log key signed a checkpoint whose tree holds, at the receipt's index, a result record.
+   * The record's own {@code index} must be the receipt's. Step 5's decision checks do not apply: a
+   * result has no envelope or decision of its own; whoever reads it checks its certificate and
+   * signature.
+   *
+   * @throws LogVerificationException with the reasons of steps 0 to 4 as {@link #verify}; {@code
+   *     MALFORMED_RECORD} when the leaf is not a result record (a decision record included); {@code
+   *     RECEIPT_MISMATCH} when the record's index is not the receipt's
+   */
+  public static ResultReceipt verifyResult(String receiptJson, NoteVerifierKey key)
+      throws LogVerificationException {
+    Objects.requireNonNull(key, "key");
+    Included in = included(receiptJson, key);
+    ResultRecord record = ResultRecord.parse(in.leaf);
+    if (record.index() != in.index) {
+      throw mismatch("record index " + record.index() + " is not the receipt index " + in.index);
+    }
+    return new ResultReceipt(in.index, in.checkpoint, in.note, in.leaf, record);
+  }
+
+  /** Steps 0 to 4 of api.md section 3: the leaf is at the index in a tree the log key signed. */
+  private static Included included(String receiptJson, NoteVerifierKey key)
+      throws LogVerificationException {
+    Objects.requireNonNull(receiptJson, "receiptJson");
     Fields r = Fields.parse(receiptJson);
     // 1. the checkpoint is a note signed by the log key
     VerifiedNote note =
@@ -111,10 +144,7 @@ public final class Receipt {
     // 4. the leaf is at that index in the signed tree
     Rfc9162.verifyInclusion(
         r.index, checkpoint.size(), Rfc9162.leafHash(leaf), proof, checkpoint.root());
-    // 5. the leaf records this envelope and this answer
-    DecisionRecord record = DecisionRecord.parse(leaf);
-    checkRecord(record, r.index, envelope, decision, reason, id);
-    return new Receipt(r.index, checkpoint, r.checkpoint, leaf, record);
+    return new Included(r.index, checkpoint, r.checkpoint, leaf);
   }
 
   /**
@@ -252,6 +282,9 @@ public final class Receipt {
   private static LogVerificationException mismatch(String detail) {
     return new LogVerificationException(Reason.RECEIPT_MISMATCH, detail);
   }
+
+  /** A leaf that steps 0 to 4 placed at {@code index} in the signed {@code checkpoint}. */
+  private record Included(long index, Checkpoint checkpoint, String note, byte[] leaf) {}
 
   /** The receipt's four fields, typed but not yet decoded or checked. */
   private record Fields(String checkpoint, List<String> inclusion, long index, String leaf) {
