@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.writ.core.SpiffeId;
 import dev.writ.core.WorkResult;
 import dev.writ.core.WritDeniedException;
+import dev.writ.core.WritPayload;
 import dev.writ.core.json.JsonValue;
 import dev.writ.core.json.JsonValue.JsonArray;
 import dev.writ.core.json.JsonValue.JsonObject;
-import dev.writ.core.json.JsonValue.JsonString;
 import dev.writ.identity.Fingerprint;
 import dev.writ.identity.svid.SvidCredentials;
 import dev.writ.identity.svid.SvidPem;
@@ -78,15 +78,11 @@ final class WorkFleet implements AutoCloseable {
     }
   }
 
-  /** What {@code POST /v1/work/open} answered: the request's id, exact targets and set hash. */
-  record Opened(
-      String cap,
-      String id,
-      String content,
-      String glob,
-      List<String> targets,
-      String setHash,
-      Optional<String> tier) {}
+  /**
+   * A request opened by {@code writ deploy} or {@code writ execute}: the unsigned payload it wrote
+   * and the exact targets it printed.
+   */
+  record Opened(String id, Path payload, List<String> targets) {}
 
   final Path dir;
   final CliProcess writ;
@@ -108,6 +104,7 @@ final class WorkFleet implements AutoCloseable {
 
   private final Map<NodeName, AgentProcess> running = new EnumMap<>(NodeName.class);
   private final AtomicInteger agentRuns = new AtomicInteger();
+  private final AtomicInteger rollouts = new AtomicInteger();
 
   private enum NodeName {
     WEB1,
@@ -210,11 +207,15 @@ final class WorkFleet implements AutoCloseable {
       // before web-2 exists: a glob that will match it, a target list that never will
       b.openedBeforeWeb2 =
           open(
-              b.operator,
+              b.writ,
+              b.base,
+              b.bundleFile,
+              dir,
               "execute",
               put(b.writ, b.base, b.bundleFile, dir, helloTagged("opened-before-web-2")),
               "spiffe://" + TD + "/node/*",
-              Optional.of("wasm"));
+              Optional.of("wasm"),
+              "before-web-2");
       assertThat(b.openedBeforeWeb2.targets()).containsExactly(b.web1.id().toString());
       b.web2 = enroll(b, "web-2", tpm2);
       tpm2 = null;
@@ -389,66 +390,56 @@ final class WorkFleet implements AutoCloseable {
   }
 
   /**
-   * {@code POST /v1/work/open} for {@code cap} of {@code content} on the nodes {@code glob} names.
+   * {@code writ deploy} or {@code writ execute} of {@code content} on the nodes {@code glob} names,
+   * in rollout {@code rollout}: opens the request and writes its unsigned payload.
    */
-  Opened open(String cap, String content, String glob, Optional<String> tier) throws Exception {
-    return open(operator, cap, content, glob, tier);
+  Opened open(String cap, String content, String glob, Optional<String> tier, String rollout)
+      throws Exception {
+    return open(writ, base, bundleFile, dir, cap, content, glob, tier, rollout);
   }
 
   private static Opened open(
-      OperatorClient operator, String cap, String content, String glob, Optional<String> tier)
+      CliProcess writ,
+      URI base,
+      Path bundleFile,
+      Path dir,
+      String cap,
+      String content,
+      String glob,
+      Optional<String> tier,
+      String rollout)
       throws Exception {
-    String body =
-        "{\"cap\":\""
-            + cap
-            + "\",\"content\":\""
-            + content
-            + "\",\"glob\":\""
-            + glob
-            + "\""
-            + tier.map(t -> ",\"tier\":\"" + t + "\"").orElse("")
-            + "}";
-    Reply r = operator.post("/v1/work/open", body.getBytes(StandardCharsets.UTF_8));
-    assertThat(r.status()).as(r.toString()).isEqualTo(200);
-    Map<String, JsonValue> m = r.json();
-    List<String> targets = new ArrayList<>();
-    if (m.get("targets") instanceof JsonArray(List<JsonValue> ids)) {
-      for (JsonValue v : ids) {
-        if (v instanceof JsonString(String s)) {
-          targets.add(s);
-        }
-      }
-    }
-    return new Opened(
-        Json.string(m, "cap"),
-        Json.string(m, "id"),
-        Json.string(m, "content"),
-        Json.string(m, "glob"),
-        targets,
-        Json.string(m, "set_hash"),
-        Json.optString(m, "tier"));
+    Path payload = Files.createTempFile(dir, rollout + "-", ".payload");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                cap,
+                "--content",
+                content,
+                "--targets",
+                glob,
+                "--rollout",
+                rollout,
+                "--server",
+                base.toString(),
+                "--bundle",
+                bundleFile.toString(),
+                "-o",
+                payload.toString()));
+    tier.ifPresent(
+        t -> {
+          args.add("--tier");
+          args.add(t);
+        });
+    CliProcess.Result r = ok(writ.run(args.toArray(String[]::new)));
+    String id = WritPayload.parse(Files.readAllBytes(payload)).id().hex();
+    return new Opened(id, payload, r.out().lines().map(String::strip).toList());
   }
 
-  /**
-   * The writ for {@code o}: {@code writ request} of exactly what was opened, signed by alice
-   * ({@code writ sign}) and approved by bob ({@code writ approve}); returns the envelope file.
-   */
+  /** {@code writ sign} by alice, then {@code writ approve} by bob; returns the writ file. */
   Path signAndApprove(Opened o) throws Exception {
-    StringBuilder yaml = new StringBuilder();
-    yaml.append("cap: ").append(o.cap()).append('\n');
-    yaml.append("id: \"").append(o.id()).append("\"\n");
-    yaml.append("content: \"").append(o.content()).append("\"\n");
-    yaml.append("targets:\n  glob: \"").append(o.glob()).append("\"\n  ids:\n");
-    for (String t : o.targets()) {
-      yaml.append("    - \"").append(t).append("\"\n");
-    }
-    o.tier().ifPresent(t -> yaml.append("tier: ").append(t).append('\n'));
-    yaml.append("ttl: 10m\n");
-    Path request = Files.writeString(dir.resolve(o.id() + ".yaml"), yaml);
-    Path payload = dir.resolve(o.id() + ".payload");
-    ok(writ.run("request", request.toString(), "-o", payload.toString()));
     Path w = dir.resolve(o.id() + ".writ");
-    ok(writ.run("sign", payload.toString(), "--key", key("alice"), "--out", w.toString()));
+    ok(writ.run("sign", o.payload().toString(), "--key", key("alice"), "--out", w.toString()));
     ok(writ.run("approve", w.toString(), "--key", key("bob")));
     return w;
   }
@@ -466,10 +457,13 @@ final class WorkFleet implements AutoCloseable {
         "@" + logKeyFile);
   }
 
-  /** Opens, signs, approves and submits; asserts the server allowed it; returns the writ id. */
+  /**
+   * Opens ({@code writ deploy|execute}), signs, approves and submits ({@code writ submit}); asserts
+   * the server allowed it; returns the writ id.
+   */
   String authorize(String cap, String content, String glob, Optional<String> tier)
       throws Exception {
-    Opened o = open(cap, content, glob, tier);
+    Opened o = open(cap, content, glob, tier, cap + "-" + rollouts.getAndIncrement());
     CliProcess.Result r = submit(signAndApprove(o));
     assertThat(r.code()).as(r.output()).isZero();
     assertThat(r.out()).contains("\"decision\":\"allow\"");
@@ -499,8 +493,6 @@ final class WorkFleet implements AutoCloseable {
                 server.toString(),
                 "--data",
                 n.data().toString(),
-                "--bundle",
-                bundleFile.toString(),
                 "--root",
                 root.toString(),
                 "--log-key",
