@@ -81,9 +81,28 @@ final class QuickstartCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     QuickstartServer.jar(); // fail before anything is made if the server cannot run
     Path dir = Files.createTempDirectory("writ-quickstart-");
+    // interrupted (Ctrl-C) runs no finally block: the hook removes the folder then
+    Thread cleanup =
+        new Thread(
+            () -> {
+              try {
+                if (!keep) {
+                  deleteTree(dir);
+                }
+              } catch (IOException e) {
+                // exiting: nothing else to do
+              }
+            },
+            "writ-quickstart-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       return show(dir);
     } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException e) {
+        // already exiting: the hook runs
+      }
       if (keep) {
         env.out().println("\nKept " + dir);
       } else {
@@ -185,8 +204,6 @@ final class QuickstartCommand implements Callable<Integer> {
             agentData.toString(),
             "--server",
             s.url(),
-            "--bundle",
-            s.bundle(),
             "--root",
             rootFile.toString(),
             "--log-key",
@@ -210,15 +227,7 @@ final class QuickstartCommand implements Callable<Integer> {
         "8. Deploy it to web-*: alice asks, bob approves, the server records one item per"
             + " host");
     Path deployWrit = s.work("deploy", content, Optional.empty(), "quickstart-deploy");
-    s.ok(
-        "submit",
-        deployWrit.toString(),
-        "--server",
-        s.url(),
-        "--bundle",
-        s.bundle(),
-        "--log-key",
-        s.logKey());
+    s.submit(deployWrit, WritCli.OK);
     s.ok(
         "rollout",
         "status",
@@ -234,15 +243,7 @@ final class QuickstartCommand implements Callable<Integer> {
     o.println();
     o.println("9. Execute it in the wasm tier; the host signs what happened");
     Path executeWrit = s.work("execute", content, Optional.of("wasm"), "quickstart-run");
-    s.ok(
-        "submit",
-        executeWrit.toString(),
-        "--server",
-        s.url(),
-        "--bundle",
-        s.bundle(),
-        "--log-key",
-        s.logKey());
+    s.submit(executeWrit, WritCli.OK);
     s.ok(
         "rollout",
         "status",
@@ -267,38 +268,14 @@ final class QuickstartCommand implements Callable<Integer> {
     o.println();
     o.println("10. Refused, each with a verified receipt of the audited denial:");
     o.println("   the execute writ again (a replay):");
-    s.denied(
-        "submit",
-        executeWrit.toString(),
-        "--server",
-        s.url(),
-        "--bundle",
-        s.bundle(),
-        "--log-key",
-        s.logKey());
+    s.submit(executeWrit, WritCli.DENIED);
     o.println("   a writ whose content id was edited after signing:");
     Path edited = s.dir.resolve("edited.writ.json");
     Files.write(edited, editContent(Files.readAllBytes(executeWrit)));
-    s.denied(
-        "submit",
-        edited.toString(),
-        "--server",
-        s.url(),
-        "--bundle",
-        s.bundle(),
-        "--log-key",
-        s.logKey());
+    s.submit(edited, WritCli.DENIED);
     o.println("   a signed writ naming other content than the request it answers:");
     Path swapped = s.swappedContent(content);
-    s.denied(
-        "submit",
-        swapped.toString(),
-        "--server",
-        s.url(),
-        "--bundle",
-        s.bundle(),
-        "--log-key",
-        s.logKey());
+    s.submit(swapped, WritCli.DENIED);
 
     o.println();
     o.println(
@@ -345,12 +322,52 @@ final class QuickstartCommand implements Callable<Integer> {
       }
     }
 
-    void denied(String... args) throws CliException {
+    /**
+     * {@code writ submit} of {@code writ}, expecting exit {@code expected}; prints the decision,
+     * the reason and the verified receipt's position instead of the whole JSON answer.
+     */
+    void submit(Path writ, int expected) throws CliException {
+      String[] args = {
+        "submit", writ.toString(), "--server", url(), "--bundle", bundle(), "--log-key", logKey()
+      };
       env.out().println("$ writ " + String.join(" ", shown(args)));
-      int code = WritCli.run(env, args);
-      if (code != WritCli.DENIED) {
-        throw new CliException("expected a denial from 'writ " + args[0] + "', got exit " + code);
+      ByteArrayOutputStream captured = new ByteArrayOutputStream();
+      WritCli.Env capture =
+          new WritCli.Env(
+              new PrintStream(captured, true, StandardCharsets.UTF_8),
+              env.err(),
+              env.vars(),
+              env.clock(),
+              env.random());
+      int code = WritCli.run(capture, args);
+      String answer = captured.toString(StandardCharsets.UTF_8).strip();
+      if (code != expected) {
+        env.out().println(answer);
+        throw new CliException("'writ submit' exited " + code + ", expected " + expected);
       }
+      env.out().println(summary(answer));
+    }
+
+    private static String summary(String answer) {
+      String decision = field(answer, "decision");
+      String reason = field(answer, "reason");
+      String index = answer.replaceAll("(?s).*\"index\":(\\d+).*", "$1");
+      String size = answer.replaceAll("(?s).*\"checkpoint\":\"[^\\\\]*\\\\n(\\d+)\\\\n.*", "$1");
+      return decision.toUpperCase(java.util.Locale.ROOT)
+          + (reason.isEmpty() ? "" : " " + reason)
+          + "; receipt verified: leaf "
+          + index
+          + " of a signed tree of "
+          + size;
+    }
+
+    private static String field(String json, String name) {
+      int at = json.indexOf("\"" + name + "\":\"");
+      if (at < 0) {
+        return "";
+      }
+      int from = at + name.length() + 4;
+      return json.substring(from, json.indexOf('"', from));
     }
 
     /** Signs {@code payload} as alice and approves it as bob; returns the writ file. */
@@ -400,8 +417,8 @@ final class QuickstartCommand implements Callable<Integer> {
       env.out()
           .println("$ writ execute ... (then the payload's content is changed before signing)");
       int code =
-          WritCli.run(
-              quiet(env),
+          quietly(
+              env,
               "execute",
               "--content",
               content.toString(),
@@ -425,22 +442,32 @@ final class QuickstartCommand implements Callable<Integer> {
       Files.writeString(payload, text.replace(content.toString(), other), StandardCharsets.UTF_8);
       Path signed = dir.resolve("swapped.signed.json");
       Path approved = dir.resolve("swapped.writ.json");
-      WritCli.Env q = quiet(env);
-      if (WritCli.run(
-                  q, "sign", payload.toString(), "-k", alice.toString(), "-o", signed.toString())
+      if (quietly(env, "sign", payload.toString(), "-k", alice.toString(), "-o", signed.toString())
               != WritCli.OK
-          || WritCli.run(
-                  q, "approve", signed.toString(), "-k", bob.toString(), "-o", approved.toString())
+          || quietly(
+                  env,
+                  "approve",
+                  signed.toString(),
+                  "-k",
+                  bob.toString(),
+                  "-o",
+                  approved.toString())
               != WritCli.OK) {
         throw new CliException("could not sign the swapped-content writ");
       }
       return approved;
     }
 
-    private static WritCli.Env quiet(WritCli.Env env) {
-      PrintStream sink =
-          new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-      return new WritCli.Env(sink, env.err(), env.vars(), env.clock(), env.random());
+    /** Runs a command whose output is shown only if it fails. */
+    private static int quietly(WritCli.Env env, String... args) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      PrintStream sink = new PrintStream(out, true, StandardCharsets.UTF_8);
+      int code =
+          WritCli.run(new WritCli.Env(sink, sink, env.vars(), env.clock(), env.random()), args);
+      if (code != WritCli.OK) {
+        env.err().print(out.toString(StandardCharsets.UTF_8));
+      }
+      return code;
     }
 
     /** The arguments as shown: long values (the log key) shortened, temp paths relative. */
@@ -514,7 +541,7 @@ final class QuickstartCommand implements Callable<Integer> {
     o.println(
         "   approver must both sign; sandbox floor "
             + policy.sandboxFloor().wire()
-            + "; this swtpm's CA is a software TPM authority (hosts enroll attested_software)");
+            + "; this swtpm's CA is a software TPM authority (hosts enroll attested-software)");
     return file;
   }
 

@@ -79,7 +79,29 @@ class ResultCommandsTest {
   }
 
   /** What a node signed, with the certificate the server verified it with. */
-  private record Signed(byte[] doc, byte[] sig, byte[] cert) {}
+  private static final class Signed {
+    private final byte[] doc;
+    private final byte[] sig;
+    private final byte[] cert;
+
+    Signed(byte[] doc, byte[] sig, byte[] cert) {
+      this.doc = doc.clone();
+      this.sig = sig.clone();
+      this.cert = cert.clone();
+    }
+
+    byte[] doc() {
+      return doc.clone();
+    }
+
+    byte[] sig() {
+      return sig.clone();
+    }
+
+    byte[] cert() {
+      return cert.clone();
+    }
+  }
 
   private Signed signed(SpiffeCa issuer, SpiffeId certId, WorkResult result) throws Exception {
     NodeKey key = NodeKey.generate(random);
@@ -159,7 +181,7 @@ class ResultCommandsTest {
   private String answer(Served served) {
     List<String> entries = new ArrayList<>();
     for (int i = 0; i < served.leaves().size(); i++) {
-      long index = 3 + i;
+      long index = 3L + i;
       entries.add(entry(index, served.log().entry(index), receipt(served.log(), index)));
     }
     return "{\"results\":[" + String.join(",", entries) + "]}";

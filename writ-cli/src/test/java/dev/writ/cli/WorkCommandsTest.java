@@ -352,6 +352,16 @@ class WorkCommandsTest {
     assertThat(server.seen()).isEmpty();
   }
 
+  @Test
+  void help_listsTheWorkCommands() {
+    assertThat(cli.writ("--help")).isZero();
+    assertThat(cli.out()).contains("deploy", "execute", "rollout", "result");
+    assertThat(cli.writ("rollout", "--help")).isZero();
+    assertThat(cli.out()).contains("status");
+    assertThat(cli.writ("result", "--help")).isZero();
+    assertThat(cli.out()).contains("show");
+  }
+
   private static Map<String, Object> put(Map<String, Object> m, String k, Object v) {
     m.put(k, v);
     return m;

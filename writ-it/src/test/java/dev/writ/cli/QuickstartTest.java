@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class QuickstartTest {
   @Test
-  void quickstart_offlineLoopThenServer_allowOnceThenSpentWithVerifiedReceipts() {
+  void quickstart_enrollsDeploysExecutesAndRefusesReplayAndTamperedContent() {
     String jar = System.getProperty(QuickstartServer.JAR_PROPERTY);
     assertThat(jar).as("surefire sets " + QuickstartServer.JAR_PROPERTY).isNotNull();
     assertThat(Files.isRegularFile(Path.of(jar))).as(jar).isTrue();
@@ -37,11 +37,23 @@ class QuickstartTest {
     String o = out.toString(StandardCharsets.UTF_8);
     assertThat(code).as(o + err.toString(StandardCharsets.UTF_8)).isZero();
     assertThat(o)
-        .contains("ALLOW  the genuine writ")
-        .contains("DENY   replayed on web-1: SPENT")
-        .containsPattern("ALLOW  submitted \\(id [0-9a-f]{32} spent\\); receipt verified: leaf 0 ")
-        .contains("DENY   submitted again: SPENT; receipt verified: leaf 1 ")
-        .contains("DENY   tampered: BAD_SIGNATURE; receipt verified: leaf 2 ")
-        .contains("ok: log writ.local/log, 3 entries");
+        .contains("posture attested-software")
+        .contains("the key stays in the TPM")
+        .containsPattern("agent \\| acting on [0-9a-f]{32} \\(deploy\\)")
+        .containsPattern("agent \\| acting on [0-9a-f]{32} \\(execute, wasm\\)")
+        .containsPattern("agent \\| result [0-9a-f]{32} done recorded, leaf 2")
+        .containsPattern("agent \\| result [0-9a-f]{32} done recorded, leaf 4")
+        .contains("1/1 done 0 refused 0 pending")
+        // the signed result, verified with its receipt, and the program's output hash
+        .contains("done      leaf 4  receipt verified")
+        .contains("signature verified")
+        .contains(
+            "exit 0  outcome EXITED  stdout 12 bytes"
+                + " sha256:493dad7b0f60e185472f615f3f98fc33e62bc6512cedbedd9246c032a52f3d03")
+        .contains("DENY SPENT; receipt verified: leaf 5 of a signed tree of 6")
+        .contains("DENY BAD_SIGNATURE; receipt verified: leaf 6 of a signed tree of 7")
+        .contains("DENY CONTENT_MISMATCH; receipt verified: leaf 7 of a signed tree of 8")
+        .contains("Done in ")
+        .doesNotContain("Exception");
   }
 }
