@@ -114,13 +114,7 @@ class HostileRelayProcessTest {
       assertThat(c.result().exec()).isEmpty();
       assertThat(a2.find(Pattern.compile("acting on " + id))).isEmpty();
       // nothing fetched, nothing installed: the receipt is checked first
-      assertThat(
-              fleet
-                  .web2
-                  .data()
-                  .resolve("installed/sha256")
-                  .resolve(ContentId.parseSha256(content).orElseThrow().hex()))
-          .doesNotExist();
+      assertThat(WorkFleet.holdsContent(fleet.web2, content)).isFalse();
     }
     fleet.stopAgent(fleet.web2);
 

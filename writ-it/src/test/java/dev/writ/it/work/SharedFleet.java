@@ -35,7 +35,7 @@ final class SharedFleet implements ParameterResolver {
   private static WorkFleet build() {
     try {
       Path target = Path.of(System.getProperty("writ.repo.dir"), "writ-it", "target");
-      return WorkFleet.start(
+      return FleetSetup.start(
           Files.createTempDirectory(Files.createDirectories(target), "work-e2e-"));
     } catch (Exception e) {
       throw new ParameterResolutionException("cannot start the work fleet: " + e.getMessage(), e);

@@ -70,7 +70,7 @@ class WorkRefusalProcessTest {
     assertThat(r.reason()).hasValue(Reason.CONTENT_MISMATCH);
     assertThat(r.exec()).isEmpty();
     assertThat(a2.find(actingOn(id))).isEmpty();
-    assertThat(fleet.web2.data().resolve("installed/sha256").resolve(hex)).doesNotExist();
+    assertThat(WorkFleet.holdsContent(fleet.web2, content)).isFalse();
     // the server's read hashed the bytes, refused them and moved them aside
     try (Stream<Path> corrupt = Files.list(fleet.dir.resolve("server/content/corrupt"))) {
       assertThat(corrupt.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith(hex));
