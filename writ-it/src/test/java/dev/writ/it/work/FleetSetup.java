@@ -3,7 +3,6 @@ package dev.writ.it.work;
 import static dev.writ.it.work.WorkFleet.PASSWORD;
 import static dev.writ.it.work.WorkFleet.TD;
 import static dev.writ.it.work.WorkFleet.TPM_TIMEOUT;
-import static dev.writ.it.work.WorkFleet.helloTagged;
 import static dev.writ.it.work.WorkFleet.key;
 import static dev.writ.it.work.WorkFleet.ok;
 import static dev.writ.it.work.WorkFleet.open;
@@ -130,7 +129,12 @@ final class FleetSetup {
               b.bundleFile,
               dir,
               "execute",
-              put(b.writ, b.base, b.bundleFile, dir, helloTagged("opened-before-web-2")),
+              put(
+                  b.writ,
+                  b.base,
+                  b.bundleFile,
+                  dir,
+                  WasmModules.helloTagged("opened-before-web-2")),
               "spiffe://" + TD + "/node/*",
               Optional.of("wasm"),
               "before-web-2");

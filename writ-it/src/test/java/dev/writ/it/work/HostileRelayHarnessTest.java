@@ -30,7 +30,7 @@ class HostileRelayHarnessTest {
   @Test
   void relay_passesTheServersTlsCheck_relaysReads_andServesOnlyDeliveredEvents() throws Exception {
     fleet.stopAgent(fleet.web1);
-    byte[] program = WorkFleet.helloTagged("harness-" + System.nanoTime());
+    byte[] program = WasmModules.helloTagged("harness-" + System.nanoTime());
     String content = fleet.put(program);
     String id = fleet.authorize("execute", content, fleet.web1.glob(), Optional.of("wasm"));
     String event;

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.writ.core.ContentId;
 import dev.writ.core.Reason;
+import dev.writ.core.WorkResult;
 import dev.writ.identity.svid.ResultSignature;
 import dev.writ.identity.svid.SvidPem;
 import dev.writ.identity.svid.SvidValidator;
 import dev.writ.identity.svid.TrustDomain;
 import dev.writ.identity.svid.X509Svid;
 import dev.writ.it.server.CliProcess;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,7 +69,8 @@ class HostileRelayProcessTest {
   }
 
   @Test
-  void writForAnotherHost_relayedToThisOne_refusedWithNotInTargetSet() throws Exception {
+  void writForAnotherHost_relayedToThisOne_refusedWithNotInTargetSet_thenRunByItsTarget()
+      throws Exception {
     fleet.stopAgent(fleet.web1);
     fleet.stopAgent(fleet.web2);
     // opened when only web-1 was registered: the glob matches web-2, the target list does not
@@ -94,12 +97,18 @@ class HostileRelayProcessTest {
     // the real server still holds the item for web-1 alone, unanswered
     assertThat(fleet.itemStates(o.id()))
         .containsExactlyEntriesOf(java.util.Map.of(fleet.web1.id().toString(), "pending"));
+    // and the host it names runs the very same event from the real server
+    AgentProcess a1 = fleet.startAgent(fleet.web1);
+    WorkResult done = fleet.awaitResult(o.id(), fleet.web1, a1);
+    assertThat(done.decision()).as(done.toString()).isEqualTo("done");
+    assertThat(done.exec().orElseThrow().stdoutSha256())
+        .isEqualTo(ContentId.of("hello, writ\n".getBytes(StandardCharsets.UTF_8)).hex());
   }
 
   @Test
   void receiptWithAForgedInclusionProof_refusedWithReceiptInvalid_nothingRun() throws Exception {
     fleet.stopAgent(fleet.web2);
-    String content = fleet.put(WorkFleet.helloTagged("forged-" + System.nanoTime()));
+    String content = fleet.put(WasmModules.helloTagged("forged-" + System.nanoTime()));
     String id = fleet.authorize("execute", content, fleet.web2.glob(), Optional.of("wasm"));
     String forged = WorkEvents.forgeInclusion(capture(fleet.web2, id));
 

@@ -1,5 +1,6 @@
 package dev.writ.it.work;
 
+import dev.writ.sandbox.SampleContent;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -34,6 +35,26 @@ final class WasmModules {
   static final int GROW_STEP_PAGES = 256;
 
   private WasmModules() {}
+
+  /** hello.wasm with a custom section naming {@code tag}: the same program, its own content id. */
+  static byte[] helloTagged(String tag) {
+    byte[] hello = SampleContent.helloWasm();
+    byte[] name = "writ-it".getBytes(StandardCharsets.US_ASCII);
+    byte[] t = tag.getBytes(StandardCharsets.UTF_8);
+    int payload = 1 + name.length + t.length;
+    if (payload > 127 || name.length > 127) {
+      throw new IllegalArgumentException("tag too long for a one-byte section size");
+    }
+    byte[] out = new byte[hello.length + 2 + payload];
+    System.arraycopy(hello, 0, out, 0, hello.length);
+    int i = hello.length;
+    out[i++] = 0; // custom section
+    out[i++] = (byte) payload;
+    out[i++] = (byte) name.length;
+    System.arraycopy(name, 0, out, i, name.length);
+    System.arraycopy(t, 0, out, i + name.length, t.length);
+    return out;
+  }
 
   /** {@code (loop $l (br $l))}: only fuel or the wall clock stops it. */
   static byte[] loopForever(String tag) {

@@ -1,5 +1,6 @@
 package dev.writ.it.work;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.writ.core.ContentId;
@@ -8,6 +9,7 @@ import dev.writ.sandbox.ExecutionLimits;
 import dev.writ.sandbox.ExecutionRequest;
 import dev.writ.sandbox.ExecutionResult;
 import dev.writ.sandbox.Outcome;
+import dev.writ.sandbox.SampleContent;
 import dev.writ.sandbox.Sandboxes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,8 +55,19 @@ class WasmModulesTest {
   }
 
   @Test
+  void helloTagged_stillPrintsHello() throws Exception {
+    ExecutionResult r = run(WasmModules.helloTagged("t"), ExecutionLimits.defaults());
+
+    assertThat(r.outcome()).as(r.reason()).isEqualTo(Outcome.EXITED);
+    assertThat(r.stdout().head()).isEqualTo(SampleContent.HELLO_OUTPUT.getBytes(UTF_8));
+  }
+
+  @Test
   void tags_giveOneProgramDifferentContentIds() {
     assertThat(ContentId.of(WasmModules.loopForever("a")))
         .isNotEqualTo(ContentId.of(WasmModules.loopForever("b")));
+    assertThat(ContentId.of(WasmModules.helloTagged("a")))
+        .isNotEqualTo(ContentId.of(WasmModules.helloTagged("b")))
+        .isNotEqualTo(ContentId.of(SampleContent.helloWasm()));
   }
 }

@@ -21,7 +21,6 @@ import dev.writ.it.server.Json;
 import dev.writ.it.server.ServerProcess;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -117,26 +116,6 @@ final class WorkFleet implements AutoCloseable {
     this.web1 = b.web1;
     this.web2 = b.web2;
     this.openedBeforeWeb2 = b.openedBeforeWeb2;
-  }
-
-  /** hello.wasm with a custom section naming {@code tag}: the same program, its own content id. */
-  static byte[] helloTagged(String tag) {
-    byte[] hello = dev.writ.sandbox.SampleContent.helloWasm();
-    byte[] name = "writ-it".getBytes(StandardCharsets.US_ASCII);
-    byte[] t = tag.getBytes(StandardCharsets.UTF_8);
-    int payload = 1 + name.length + t.length;
-    if (payload > 127 || name.length > 127) {
-      throw new IllegalArgumentException("tag too long for a one-byte section size");
-    }
-    byte[] out = new byte[hello.length + 2 + payload];
-    System.arraycopy(hello, 0, out, 0, hello.length);
-    int i = hello.length;
-    out[i++] = 0; // custom section
-    out[i++] = (byte) payload;
-    out[i++] = (byte) name.length;
-    System.arraycopy(name, 0, out, i, name.length);
-    System.arraycopy(t, 0, out, i + name.length, t.length);
-    return out;
   }
 
   static String key(Path dir, String name) {
