@@ -14,9 +14,6 @@ import dev.writ.core.WritPayload;
 import dev.writ.core.content.ContentException;
 import dev.writ.core.content.ContentStore;
 import dev.writ.core.json.CanonicalJson;
-import dev.writ.core.json.JsonException;
-import dev.writ.core.json.JsonLimits;
-import dev.writ.core.json.JsonReader;
 import dev.writ.core.json.JsonValue;
 import dev.writ.core.json.JsonValue.JsonArray;
 import dev.writ.core.json.JsonValue.JsonInteger;
@@ -25,10 +22,6 @@ import dev.writ.core.json.JsonValue.JsonString;
 import dev.writ.identity.svid.ResultSignature;
 import dev.writ.identity.svid.SvidCredentials;
 import dev.writ.identity.svid.TrustBundle;
-import dev.writ.identity.tls.MtlsContexts;
-import dev.writ.identity.tls.RefusalListener;
-import dev.writ.identity.tls.SvidClientTrustManager;
-import dev.writ.identity.tls.SvidKeyManager;
 import dev.writ.log.NoteVerifierKey;
 import dev.writ.sandbox.ExecutionLimits;
 import dev.writ.sandbox.Sandboxes;
@@ -36,9 +29,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,10 +45,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLContext;
 
 /**
  * The agent's work loop (docs/spec/work.md sections 4 to 7): one outbound mutual-TLS stream to the
@@ -67,7 +59,9 @@ import javax.net.ssl.SSLContext;
  * outbox so a crash between acting and reporting loses nothing. The server cannot make this loop
  * act: it only relays bytes the loop verifies.
  *
- * <p>Thread-safe: {@link #run} runs on one thread; {@link #close} may be called from another.
+ * <p>Use: {@link #open}, then {@link #run} (blocks) or {@link #start} (a thread of its own), and
+ * {@link #close} to stop. Thread-safe: the loop runs on one thread; {@link #close} may be called
+ * from any thread.
  */
 public final class AgentRunner implements AutoCloseable {
   /** Reconnect backoff: 1 s doubling to 30 s, jittered, reset after a stream that delivered. */
@@ -78,7 +72,8 @@ public final class AgentRunner implements AutoCloseable {
   /** A stream silent this long (the server pings every 15 s) is dead: reconnect. */
   static final Duration SILENCE = Duration.ofSeconds(45);
 
-  static final Duration TIMEOUT = Duration.ofSeconds(30);
+  /** How long {@link #close} lets the current action finish before it abandons it. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
   /** The files under the agent's folder this loop keeps. */
   public static final String POSTURE_FILE = "posture";
@@ -90,11 +85,6 @@ public final class AgentRunner implements AutoCloseable {
   static final String OUTBOX_DIR = "outbox";
   static final String RECEIPT_FILE = "receipt.json";
 
-  private static final JsonReader READER =
-      new JsonReader(
-          new JsonLimits(EventStream.MAX_LINE_BYTES, 4, EventStream.MAX_LINE_BYTES, 256),
-          JsonReader.Mode.INTEGERS_ONLY);
-
   /**
    * What the loop needs.
    *
@@ -105,8 +95,11 @@ public final class AgentRunner implements AutoCloseable {
    * @param bundle the trust bundle the server is authenticated by
    * @param root the trust root this host pinned (never one the server sent)
    * @param logKey the log's verifier key this host pinned
+   * @param limits the sandbox limits every execution runs under (sandbox.md)
    * @param exitAfter stop after this many results were recorded; 0 runs until closed
-   * @param log where one readable line per event goes
+   * @param log where one readable line per event goes (called on the loop's thread)
+   * @param clock the host's clock: writ validity, certificate validity, result times
+   * @param random TLS and the reconnect jitter
    */
   public record Config(
       URI server,
@@ -140,7 +133,7 @@ public final class AgentRunner implements AutoCloseable {
   private final Config config;
   private final SpiffeId node;
   private final Posture posture;
-  private final HttpClient http;
+  private final AgentRoutes routes;
   private final LogWitness witness;
   private final ActedOnStore actedOn;
   private final ContentStore content;
@@ -148,13 +141,19 @@ public final class AgentRunner implements AutoCloseable {
   private final WorkChecks checks;
   private final Outbox outbox;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final CountDownLatch stopping = new CountDownLatch(1);
+  private final CountDownLatch finished = new CountDownLatch(1);
   private final AtomicReference<InputStream> current = new AtomicReference<>();
+  private final AtomicReference<Thread> loopThread = new AtomicReference<>();
+  // the loop's own state, read and written on its thread only
   private int recorded;
+  private boolean delivered;
 
   private AgentRunner(
       Config config,
       Posture posture,
-      HttpClient http,
+      AgentRoutes routes,
       LogWitness witness,
       ActedOnStore actedOn,
       ContentStore content,
@@ -163,7 +162,7 @@ public final class AgentRunner implements AutoCloseable {
     this.config = config;
     this.node = config.credentials().svid().id();
     this.posture = posture;
-    this.http = http;
+    this.routes = routes;
     this.witness = witness;
     this.actedOn = actedOn;
     this.content = content;
@@ -203,35 +202,14 @@ public final class AgentRunner implements AutoCloseable {
               + " is not the root's "
               + config.root().contents().trustDomain());
     }
-    HttpClient http = client(config);
+    AgentRoutes routes = AgentRoutes.open(config);
     LogWitness witness = LogWitness.open(config.logKey(), data.resolve(CHECKPOINT_FILE));
     ActedOnStore actedOn = ActedOnStore.open(data.resolve(ACTED_ON_FILE), config.clock());
     ContentStore store = ContentStore.open(data.resolve(CONTENT_DIR));
     ExecuteAction execute =
         new ExecuteAction(Sandboxes.forHost(), data.resolve(RUNS_DIR), config.limits());
     Outbox outbox = Outbox.open(data.resolve(OUTBOX_DIR));
-    return new AgentRunner(config, posture, http, witness, actedOn, store, execute, outbox);
-  }
-
-  private static HttpClient client(Config config) throws IOException {
-    SpiffeId serverId = new SpiffeId(config.bundle().trustDomain().name(), "/writ/server");
-    SSLContext context;
-    try {
-      context =
-          MtlsContexts.client(
-              SvidKeyManager.of(config.credentials()),
-              new SvidClientTrustManager(
-                  config::bundle, config.clock(), serverId, RefusalListener.NONE),
-              config.random());
-    } catch (GeneralSecurityException e) {
-      throw new IOException("cannot build the TLS client: " + e.getMessage(), e);
-    }
-    return HttpClient.newBuilder()
-        .sslContext(context)
-        .sslParameters(MtlsContexts.clientParameters())
-        .connectTimeout(TIMEOUT)
-        .version(HttpClient.Version.HTTP_1_1)
-        .build();
+    return new AgentRunner(config, posture, routes, witness, actedOn, store, execute, outbox);
   }
 
   /** This node's SPIFFE ID. */
@@ -240,11 +218,54 @@ public final class AgentRunner implements AutoCloseable {
   }
 
   /**
-   * Runs until closed, or until {@code exitAfter} results were recorded.
+   * Runs {@link #run} on a new thread named {@code writ-agent}: the way to keep an agent running
+   * inside another program (the quickstart, tests). {@link #close} stops it.
+   *
+   * @return completes with the number of results recorded when the loop ends, or with the error
+   *     that ended it
+   * @throws IllegalStateException if the loop was started already
+   */
+  public CompletableFuture<Integer> start() {
+    CompletableFuture<Integer> done = new CompletableFuture<>();
+    if (started.get()) {
+      throw new IllegalStateException("the agent's loop runs already");
+    }
+    Thread.ofPlatform()
+        .name("writ-agent")
+        .start(
+            () -> {
+              try {
+                done.complete(run());
+              } catch (InterruptedException e) {
+                done.completeExceptionally(e);
+              } catch (RuntimeException | Error e) {
+                done.completeExceptionally(e);
+                throw e;
+              }
+            });
+    return done;
+  }
+
+  /**
+   * Runs until closed, or until {@code exitAfter} results were recorded. Call it once; {@link
+   * #close} from another thread stops it.
    *
    * @return the number of results recorded
+   * @throws IllegalStateException if the loop was started already
    */
   public int run() throws InterruptedException {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("the agent's loop runs already");
+    }
+    loopThread.set(Thread.currentThread());
+    try {
+      return loop();
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private int loop() throws InterruptedException {
     config
         .log()
         .accept("agent " + node + " (" + posture.wire() + ") streaming from " + config.server());
@@ -255,9 +276,12 @@ public final class AgentRunner implements AutoCloseable {
       if (done()) {
         break;
       }
-      boolean delivered = false;
+      delivered = false;
       try {
-        delivered = stream();
+        stream();
+        if (!closed.get() && !done()) {
+          config.log().accept("stream ended by the server");
+        }
       } catch (IOException e) {
         if (!closed.get()) {
           config.log().accept("stream ended: " + e.getMessage());
@@ -267,10 +291,12 @@ public final class AgentRunner implements AutoCloseable {
         break;
       }
       if (delivered) {
-        backoff = BACKOFF_MIN;
+        backoff = BACKOFF_MIN; // a stream that delivered an event, however it ended
       }
       long jitter = config.random().nextLong(backoff.toMillis() / 2 + 1);
-      Thread.sleep(backoff.toMillis() / 2 + jitter);
+      if (stopping.await(backoff.toMillis() / 2 + jitter, TimeUnit.MILLISECONDS)) {
+        break; // closed while waiting
+      }
       backoff = backoff.multipliedBy(2);
       if (backoff.compareTo(BACKOFF_MAX) > 0) {
         backoff = BACKOFF_MAX;
@@ -291,8 +317,8 @@ public final class AgentRunner implements AutoCloseable {
     Path receipt = config.data().resolve(RECEIPT_FILE);
     try {
       if (Files.isRegularFile(receipt)) {
-        JsonObject o = object(Files.readAllBytes(receipt));
-        witness.observe(string(o, "checkpoint"), this::consistency);
+        JsonObject o = WireJson.object(Files.readAllBytes(receipt));
+        witness.observe(WireJson.string(o, "checkpoint"), routes::consistency);
       }
     } catch (IOException | WorkRefusedException e) {
       config.log().accept("the enrollment receipt's checkpoint was not kept: " + e.getMessage());
@@ -300,36 +326,24 @@ public final class AgentRunner implements AutoCloseable {
   }
 
   /**
-   * One stream: events until it ends. Returns whether it delivered an event.
+   * One stream: events until it ends; sets {@code delivered} when it delivers one.
    *
    * @throws IOException when it could not be opened or broke
    */
-  private boolean stream() throws IOException, InterruptedException {
-    HttpResponse<InputStream> response =
-        http.send(
-            HttpRequest.newBuilder(config.server().resolve("/v1/agent/work"))
-                .header("Accept", "text/event-stream")
-                .GET()
-                .build(),
-            HttpResponse.BodyHandlers.ofInputStream());
-    try (InputStream body = response.body()) {
-      if (response.statusCode() != 200) {
-        String answer = new String(body.readNBytes(4096), StandardCharsets.UTF_8);
-        throw new IOException("the server answered " + response.statusCode() + ": " + answer);
-      }
+  private void stream() throws IOException, InterruptedException {
+    try (InputStream body = routes.stream()) {
       current.set(body);
       if (closed.get()) {
-        return false;
+        return;
       }
       Watchdog dog = Watchdog.start(body, SILENCE);
       try {
         EventStream events = new EventStream(new BufferedInputStream(body));
-        boolean delivered = false;
         while (!done()) {
           Optional<EventStream.Event> e = events.next();
           dog.fed();
           if (e.isEmpty()) {
-            return delivered;
+            return;
           }
           delivered = true;
           switch (e.get().name()) {
@@ -339,7 +353,6 @@ public final class AgentRunner implements AutoCloseable {
           }
           dog.fed();
         }
-        return delivered;
       } finally {
         dog.stop();
         current.set(null);
@@ -350,7 +363,8 @@ public final class AgentRunner implements AutoCloseable {
   private void ping(String data) throws IOException {
     try {
       witness.observe(
-          string(object(data.getBytes(StandardCharsets.UTF_8)), "checkpoint"), this::consistency);
+          WireJson.string(WireJson.object(data.getBytes(StandardCharsets.UTF_8)), "checkpoint"),
+          routes::consistency);
     } catch (WorkRefusedException e) {
       // a server showing a forked or unsigned log: say so, trust nothing it sends on this stream
       throw new IOException(
@@ -360,15 +374,15 @@ public final class AgentRunner implements AutoCloseable {
 
   /** One work item: check everything, act at most once, answer with a signed result. */
   private void work(String data) throws IOException {
-    JsonObject event = object(data.getBytes(StandardCharsets.UTF_8));
-    byte[] envelope = base64(event, "envelope");
+    JsonObject event = WireJson.object(data.getBytes(StandardCharsets.UTF_8));
+    byte[] envelope = WireJson.base64(event, "envelope");
     String envelopeSha256 = HexFormat.of().formatHex(ContentId.of(envelope).digest());
     if (outbox.contains(envelopeSha256)) {
       flushOutbox(); // answered already, not yet recorded: the saved result, not a second action
       return;
     }
     String receipt =
-        new String(CanonicalJson.write(member(event, "receipt")), StandardCharsets.UTF_8);
+        new String(CanonicalJson.write(WireJson.member(event, "receipt")), StandardCharsets.UTF_8);
     List<SpiffeId> targets = new ArrayList<>();
     if (!(event.members().get("targets") instanceof JsonArray(List<JsonValue> list))) {
       throw new IOException("a work event has no targets array");
@@ -389,8 +403,8 @@ public final class AgentRunner implements AutoCloseable {
           checks.check(
               new WorkChecks.Item(envelope, receipt, targets),
               new WorkChecks.Node(node, posture),
-              this::consistency,
-              this::fetch);
+              routes::consistency,
+              routes::content);
       WritPayload p = accepted.writ().payload();
       config
           .log()
@@ -475,16 +489,9 @@ public final class AgentRunner implements AutoCloseable {
       if (done()) {
         return;
       }
-      HttpResponse<String> r;
+      AgentRoutes.Answer r;
       try {
-        r =
-            http.send(
-                HttpRequest.newBuilder(config.server().resolve("/v1/agent/results"))
-                    .timeout(TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(e.body()))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        r = routes.postResult(e.body());
       } catch (IOException ex) {
         config.log().accept("result " + e.name() + " kept for later: " + ex.getMessage());
         return;
@@ -492,7 +499,7 @@ public final class AgentRunner implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       }
-      int status = r.statusCode();
+      int status = r.status();
       if (status == 200 || status == 409) {
         recorded++;
         config
@@ -518,8 +525,8 @@ public final class AgentRunner implements AutoCloseable {
 
   private static String describe(Outbox.Entry e) {
     try {
-      JsonObject body = object(e.body());
-      WorkResult r = WorkResult.parse(base64(body, "result"));
+      JsonObject body = WireJson.object(e.body());
+      WorkResult r = WorkResult.parse(WireJson.base64(body, "result"));
       return "result "
           + r.id().map(WritId::hex).orElse(e.name())
           + " "
@@ -532,80 +539,11 @@ public final class AgentRunner implements AutoCloseable {
 
   private static String index(String body) {
     try {
-      JsonValue v = object(body.getBytes(StandardCharsets.UTF_8)).members().get("index");
+      JsonValue v = WireJson.object(body.getBytes(StandardCharsets.UTF_8)).members().get("index");
       return v instanceof JsonInteger(long n) ? Long.toString(n) : "?";
     } catch (IOException e) {
       return "?";
     }
-  }
-
-  /** The server's content store; empty when it holds no (intact) bytes for the id. */
-  private Optional<byte[]> fetch(ContentId id, long limit) throws IOException {
-    HttpResponse<InputStream> r;
-    try {
-      r =
-          http.send(
-              HttpRequest.newBuilder(config.server().resolve("/v1/content/" + id))
-                  .timeout(TIMEOUT)
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.ofInputStream());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while fetching " + id, e);
-    }
-    try (InputStream in = r.body()) {
-      if (r.statusCode() == 404 || r.statusCode() == 500) {
-        return Optional.empty(); // unknown, or found corrupt: no bytes for this id
-      }
-      if (r.statusCode() != 200) {
-        throw new IOException("the server answered " + r.statusCode() + " for " + id);
-      }
-      byte[] bytes = in.readNBytes((int) Math.min(limit, Integer.MAX_VALUE - 8) + 1);
-      if (bytes.length > limit) {
-        return Optional.empty();
-      }
-      return Optional.of(bytes);
-    }
-  }
-
-  /** {@code GET /v1/log/consistency}. */
-  private List<byte[]> consistency(long oldSize, long newSize) throws IOException {
-    HttpResponse<byte[]> r;
-    try {
-      r =
-          http.send(
-              HttpRequest.newBuilder(
-                      config
-                          .server()
-                          .resolve("/v1/log/consistency?old=" + oldSize + "&new=" + newSize))
-                  .timeout(TIMEOUT)
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.ofByteArray());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while fetching a consistency proof", e);
-    }
-    if (r.statusCode() != 200) {
-      throw new IOException("no consistency proof from the server: " + r.statusCode());
-    }
-    JsonObject o = object(r.body());
-    if (!(o.members().get("proof") instanceof JsonArray(List<JsonValue> hashes))) {
-      throw new IOException("a consistency answer has no proof array");
-    }
-    List<byte[]> out = new ArrayList<>();
-    for (JsonValue h : hashes) {
-      if (!(h instanceof JsonString(String s))) {
-        throw new IOException("a proof hash is not a string");
-      }
-      try {
-        out.add(Base64.getDecoder().decode(s));
-      } catch (IllegalArgumentException e) {
-        throw new IOException("a proof hash is not base64", e);
-      }
-    }
-    return out;
   }
 
   private static Optional<Capability> capOf(byte[] envelope) {
@@ -616,96 +554,42 @@ public final class AgentRunner implements AutoCloseable {
     }
   }
 
-  private static JsonObject object(byte[] bytes) throws IOException {
-    try {
-      if (READER.read(bytes) instanceof JsonObject o) {
-        return o;
-      }
-    } catch (JsonException e) {
-      throw new IOException("not JSON: " + e.getMessage(), e);
-    }
-    throw new IOException("not a JSON object");
-  }
-
-  private static JsonValue member(JsonObject o, String name) throws IOException {
-    JsonValue v = o.members().get(name);
-    if (v == null) {
-      throw new IOException("missing " + name);
-    }
-    return v;
-  }
-
-  private static String string(JsonObject o, String name) throws IOException {
-    if (member(o, name) instanceof JsonString(String s)) {
-      return s;
-    }
-    throw new IOException(name + " is not a string");
-  }
-
-  private static byte[] base64(JsonObject o, String name) throws IOException {
-    try {
-      return Base64.getDecoder().decode(string(o, name));
-    } catch (IllegalArgumentException e) {
-      throw new IOException(name + " is not base64", e);
-    }
-  }
-
-  /** Stops the loop: the current stream is closed and {@link #run} returns. */
+  /**
+   * Stops the loop and releases the stores: the current stream is closed, an action under way gets
+   * {@link #STOP_GRACE} to finish (its result then goes to the outbox), after which it is abandoned
+   * (its writ stays recorded as acted on, so it is never run twice; the server sees it answered
+   * {@code SPENT} on the next start). Returns once {@link #run} returned or was abandoned. Safe to
+   * call more than once, from any thread (a shutdown hook).
+   */
   @Override
   public void close() throws IOException {
-    if (closed.compareAndSet(false, true)) {
-      InputStream in = current.getAndSet(null);
-      if (in != null) {
-        in.close();
-      }
-      actedOn.close();
-      http.close();
+    if (!closed.compareAndSet(false, true)) {
+      return;
     }
+    stopping.countDown();
+    closeStream();
+    boolean stopped = true;
+    if (started.get() && loopThread.get() != Thread.currentThread()) {
+      try {
+        stopped = finished.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stopped = false;
+      }
+    }
+    if (stopped) {
+      routes.close();
+    } else {
+      config.log().accept("the current action did not finish in " + STOP_GRACE + ": abandoned");
+      routes.shutdownNow();
+    }
+    actedOn.close();
   }
 
-  /** Closes a stream that has been silent for too long, so a dead connection is noticed. */
-  private static final class Watchdog {
-    private final Thread thread;
-    private volatile long last = System.nanoTime();
-    private volatile boolean stopped;
-
-    private Watchdog(InputStream in, Duration silence) {
-      this.thread =
-          Thread.ofVirtual()
-              .name("writ-agent-watchdog")
-              .unstarted(
-                  () -> {
-                    while (!stopped) {
-                      try {
-                        Thread.sleep(Duration.ofSeconds(1));
-                      } catch (InterruptedException e) {
-                        return;
-                      }
-                      if (System.nanoTime() - last > silence.toNanos()) {
-                        try {
-                          in.close();
-                        } catch (IOException e) {
-                          // closing is all it can do
-                        }
-                        return;
-                      }
-                    }
-                  });
-    }
-
-    static Watchdog start(InputStream in, Duration silence) {
-      Watchdog w = new Watchdog(in, silence);
-      w.thread.start();
-      return w;
-    }
-
-    void fed() {
-      last = System.nanoTime();
-    }
-
-    void stop() {
-      stopped = true;
-      thread.interrupt();
+  private void closeStream() throws IOException {
+    InputStream in = current.getAndSet(null);
+    if (in != null) {
+      in.close();
     }
   }
 }

@@ -23,6 +23,7 @@ final class Outbox {
   private static final String SUFFIX = ".json";
 
   /** A saved result: its name (the envelope's SHA-256 in hex) and the body to post. */
+  @SuppressWarnings("ArrayRecordComponent") // copied in and out, never shared
   record Entry(String name, byte[] body) {
     Entry {
       Objects.requireNonNull(name, "name");

@@ -95,6 +95,7 @@ public final class WritCli implements Runnable {
   }
 
   /** Whether standard input and output are a terminal (not merely that a console exists). */
+  @SuppressWarnings("SystemConsoleNull") // still null when the JDK is run without a console
   private static boolean isTerminal() {
     java.io.Console console = System.console();
     return console != null && console.isTerminal();

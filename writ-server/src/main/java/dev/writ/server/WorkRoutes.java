@@ -390,13 +390,15 @@ final class WorkRoutes {
       }
       Instant wake = nextPing.isBefore(end) ? nextPing : end;
       Duration wait = Duration.between(now, wake);
-      boolean grew = !wait.isNegative() && log.awaitSize(seen + 1, wait);
+      // wakes early on a new leaf (new work, perhaps), else at the ping or the end; either way
+      // the node is checked again, a due ping is sent and the pending list is read again
+      log.awaitSize(seen + 1, wait.isNegative() ? Duration.ZERO : wait);
       try {
         auth.authenticate(chain); // revoked or superseded since it connected: close
       } catch (NodeAuth.RefusedException e) {
         return;
       }
-      if (!grew && !clock.instant().isBefore(nextPing)) {
+      if (!clock.instant().isBefore(nextPing)) {
         write(response, "ping", pingData());
         nextPing = clock.instant().plus(ping);
       }

@@ -154,7 +154,8 @@ class AuditLeafLedgerTest {
     assertThat(out.toString(UTF_8))
         .startsWith(
             "{\"entries\":1,\"epoch\":0,\"format\":\"writ-state/spent-notes\",\"leaves\":1,"
-                + "\"log_time\":5,\"nodes\":0,\"pending\":0,\"revoked\":0,\"v\":3}\n");
+                + "\"log_time\":5,\"nodes\":0,\"open\":0,\"pending\":0,\"revoked\":0,\"v\":4,"
+                + "\"work\":0}\n");
     SnapshotFormat.Loaded loaded = SnapshotFormat.read(new ByteArrayInputStream(out.toByteArray()));
     assertThat(loaded.notes()).isEqualTo(notes);
     assertThat(loaded.leaves()).singleElement().isEqualTo(leaf);
@@ -173,11 +174,29 @@ class AuditLeafLedgerTest {
   }
 
   @Test
+  void snapshot_version3_loadsWithNoWork_andAResultLeafInIt_isRefused() throws IOException {
+    String v3 =
+        "{\"entries\":0,\"epoch\":0,\"format\":\"writ-state/spent-notes\",\"leaves\":0,"
+            + "\"log_time\":1,\"nodes\":0,\"pending\":0,\"revoked\":0,\"v\":3}\n";
+    SnapshotFormat.Loaded loaded =
+        SnapshotFormat.read(new ByteArrayInputStream(v3.getBytes(UTF_8)));
+    assertThat(loaded.work().open()).isEmpty();
+    assertThat(loaded.work().work()).isEmpty();
+    String v3WithResult =
+        v3.replace("\"leaves\":0", "\"leaves\":1")
+            + "{\"cert\":\"AA==\",\"index\":0,\"kind\":\"result\",\"node\":\"spiffe://a/b\","
+            + "\"result\":\"AA==\",\"signature\":\"AA==\",\"time\":1,\"v\":1}\n";
+    assertThatThrownBy(
+            () -> SnapshotFormat.read(new ByteArrayInputStream(v3WithResult.getBytes(UTF_8))))
+        .isInstanceOf(IOException.class);
+  }
+
+  @Test
   void snapshot_unknownVersionOrWrongLeafIndex_refused() {
-    String v4 = "{\"entries\":0,\"format\":\"writ-state/spent-notes\",\"log_time\":1,\"v\":4}\n";
-    assertThatThrownBy(() -> SnapshotFormat.read(new ByteArrayInputStream(v4.getBytes(UTF_8))))
+    String v5 = "{\"entries\":0,\"format\":\"writ-state/spent-notes\",\"log_time\":1,\"v\":5}\n";
+    assertThatThrownBy(() -> SnapshotFormat.read(new ByteArrayInputStream(v5.getBytes(UTF_8))))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("unsupported snapshot version 4");
+        .hasMessageContaining("unsupported snapshot version 5");
     String badIndex =
         "{\"entries\":0,\"format\":\"writ-state/spent-notes\",\"leaves\":1,\"log_time\":1,\"v\":2}\n"
             + "{\"decision\":\"allow\",\"envelope_sha256\":\""
