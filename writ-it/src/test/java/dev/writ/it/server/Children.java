@@ -12,7 +12,7 @@ import java.util.List;
  *
  * <p>Thread-safe.
  */
-final class Children implements AutoCloseable {
+public final class Children implements AutoCloseable {
   /** A cold JVM, Ratis and a replay of the Raft log on a busy 2-core machine. */
   static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
@@ -22,7 +22,7 @@ final class Children implements AutoCloseable {
   private final List<ServerProcess> all = new ArrayList<>();
   private int launches;
 
-  Children(Path logDir) {
+  public Children(Path logDir) {
     this.logDir = logDir;
   }
 
@@ -34,14 +34,15 @@ final class Children implements AutoCloseable {
   }
 
   /** Launches and waits until the server printed its ready lines. */
-  ServerProcess start(String name, List<String> args) throws IOException, InterruptedException {
+  public ServerProcess start(String name, List<String> args)
+      throws IOException, InterruptedException {
     ServerProcess p = launch(name, args);
     p.awaitReady(READY_TIMEOUT);
     return p;
   }
 
   /** The tail of every child's output, oldest first. */
-  synchronized String tails() {
+  public synchronized String tails() {
     StringBuilder b = new StringBuilder();
     for (ServerProcess p : all) {
       b.append(p.tail(TAIL_LINES));

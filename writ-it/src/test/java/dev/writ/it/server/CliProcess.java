@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Thread-safe.
  */
-final class CliProcess {
+public final class CliProcess {
   /** The system property naming the shaded CLI jar. */
   static final String JAR_PROPERTY = "writ.cli.jar";
 
@@ -27,9 +27,9 @@ final class CliProcess {
   static final Duration TIMEOUT = Duration.ofSeconds(90);
 
   /** How one run ended. */
-  record Result(int code, String out, String err) {
+  public record Result(int code, String out, String err) {
     /** Both streams, for assertions on what a person would read and for failure messages. */
-    String output() {
+    public String output() {
       return out + err;
     }
   }
@@ -42,13 +42,13 @@ final class CliProcess {
    * @param workDir where each run's stdout and stderr files go
    * @param env variables added to the child's environment (e.g. {@code WRIT_KEY_PASSWORD})
    */
-  CliProcess(Path workDir, Map<String, String> env) {
+  public CliProcess(Path workDir, Map<String, String> env) {
     this.workDir = workDir;
     this.env = Map.copyOf(env);
   }
 
   /** The CLI jar, which must exist. */
-  static Path jar() {
+  public static Path jar() {
     String configured = System.getProperty(JAR_PROPERTY);
     if (configured == null || configured.isBlank()) {
       throw new IllegalStateException(
@@ -64,7 +64,7 @@ final class CliProcess {
   }
 
   /** Runs {@code writ args} and waits for it, at most {@link #TIMEOUT}. */
-  Result run(String... args) throws IOException, InterruptedException {
+  public Result run(String... args) throws IOException, InterruptedException {
     int n = runs.getAndIncrement();
     Path out = workDir.resolve("cli-" + n + ".out");
     Path err = workDir.resolve("cli-" + n + ".err");

@@ -14,7 +14,7 @@ import java.util.Optional;
  * Reads the server's canonical JSON (docs/spec/api.md section 1) strictly, with writ-core's reader;
  * any deviation is an {@link AssertionError} that names the field. Stateless and thread-safe.
  */
-final class Json {
+public final class Json {
   /** An answer carries a receipt with a checkpoint note and up to 64 proof hashes. */
   private static final JsonReader READER =
       new JsonReader(new JsonLimits(1 << 20, 8, 1 << 20, 256), JsonReader.Mode.INTEGERS_ONLY);
@@ -22,7 +22,7 @@ final class Json {
   private Json() {}
 
   /** The members of the canonical JSON object {@code bytes}. */
-  static Map<String, JsonValue> object(byte[] bytes, String what) {
+  public static Map<String, JsonValue> object(byte[] bytes, String what) {
     JsonValue v;
     try {
       v = READER.readCanonical(bytes);
@@ -35,19 +35,19 @@ final class Json {
     return o.members();
   }
 
-  static Map<String, JsonValue> object(Map<String, JsonValue> m, String field) {
+  public static Map<String, JsonValue> object(Map<String, JsonValue> m, String field) {
     if (!(m.get(field) instanceof JsonObject o)) {
       throw new AssertionError("field " + field + " is missing or not an object");
     }
     return o.members();
   }
 
-  static String string(Map<String, JsonValue> m, String field) {
+  public static String string(Map<String, JsonValue> m, String field) {
     return optString(m, field)
         .orElseThrow(() -> new AssertionError("field " + field + " is missing"));
   }
 
-  static Optional<String> optString(Map<String, JsonValue> m, String field) {
+  public static Optional<String> optString(Map<String, JsonValue> m, String field) {
     JsonValue v = m.get(field);
     if (v == null) {
       return Optional.empty();
@@ -58,7 +58,7 @@ final class Json {
     return Optional.of(s.value());
   }
 
-  static long integer(Map<String, JsonValue> m, String field) {
+  public static long integer(Map<String, JsonValue> m, String field) {
     if (!(m.get(field) instanceof JsonInteger i)) {
       throw new AssertionError("field " + field + " is missing or not an integer");
     }

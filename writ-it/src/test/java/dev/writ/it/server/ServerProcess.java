@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Not thread-safe, except {@link #kill} and {@link #isAlive}, which any thread may call.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
   /** Where writ-server's package phase puts the server jar, relative to the repository. */
   static final String JAR = "writ-server/target/writ-server.jar";
 
@@ -37,7 +37,7 @@ final class ServerProcess implements AutoCloseable {
    * @param base its TLS listener, {@code https://HOST:PORT}
    * @param bundle the trust bundle file clients authenticate it by
    */
-  record Ready(URI base, Path bundle, String vkey, String peer) {}
+  public record Ready(URI base, Path bundle, String vkey, String peer) {}
 
   private final String name;
   private final Process process;
@@ -146,7 +146,7 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** What the server printed; only after {@link #awaitReady} returned. */
-  Ready ready() {
+  public Ready ready() {
     if (ready == null) {
       throw new IllegalStateException(name + " is not ready");
     }
@@ -160,7 +160,7 @@ final class ServerProcess implements AutoCloseable {
    *
    * @throws IllegalStateException if no line starts with {@code prefix}
    */
-  String printed(String prefix) throws IOException {
+  public String printed(String prefix) throws IOException {
     ready();
     for (String line : lines(out)) {
       if (line.startsWith(prefix)) {
@@ -174,12 +174,12 @@ final class ServerProcess implements AutoCloseable {
     return name;
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
   /** SIGKILL, then waits for the process to be gone. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     if (!process.waitFor(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException(name + " still runs " + EXIT_WAIT + " after SIGKILL");
@@ -187,7 +187,7 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** The last {@code lines} lines of stdout and of stderr, for a failure report. */
-  String tail(int lines) {
+  public String tail(int lines) {
     return "--- "
         + name
         + " stdout ("
