@@ -106,8 +106,16 @@ final class AgentRoutes implements AutoCloseable {
       throw new IOException("interrupted while fetching " + id, e);
     }
     try (InputStream in = r.body()) {
-      if (r.statusCode() == 404 || r.statusCode() == 500) {
-        return Optional.empty(); // unknown, or found corrupt: no bytes for this id
+      if (r.statusCode() == 404) {
+        return Optional.empty(); // CONTENT_UNKNOWN: the server holds no bytes for this id
+      }
+      if (r.statusCode() == 500) {
+        String answer = new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+        if (answer.contains("\"reason\":\"CONTENT_CORRUPT\"")) {
+          return Optional.empty(); // found corrupt and moved aside: no bytes for this id
+        }
+        // STORE_FAILED or anything else: nothing is decided, the item is tried again later
+        throw new IOException("the server answered 500 for " + id + ": " + answer);
       }
       if (r.statusCode() != 200) {
         throw new IOException("the server answered " + r.statusCode() + " for " + id);

@@ -436,9 +436,9 @@ public final class AgentRunner implements AutoCloseable {
               "refused "
                   + id.map(WritId::hex).orElse(envelopeSha256)
                   + " "
-                  + e.reason()
-                  + ": "
-                  + e.getMessage());
+                  + (String.valueOf(e.getMessage()).startsWith(e.reason().name())
+                      ? e.getMessage()
+                      : e.reason() + ": " + e.getMessage()));
     } catch (ContentException e) {
       throw new IOException("the agent's content store failed: " + e.getMessage(), e);
     }
