@@ -41,11 +41,11 @@ record ExecuteConfig(
       "usage: ExecuteBench [--runs N] [--warmup N] [--tiers wasm,process] [--concurrency 1,10]"
           + " [--startup-runs N] [--startup-warmup N] [--tpm-signs N] [--max-seconds S]";
 
-  /** 40 writs of each tier at 1 and at 10 targets (40 and 400 samples), 2,000 wasm start-ups. */
+  /** 100 writs of each tier at 1 and at 10 targets (100 and 1,000 samples), 2,000 start-ups. */
   static final ExecuteConfig DEFAULTS =
       new ExecuteConfig(
-          40,
-          10,
+          100,
+          20,
           List.of(Tier.WASM, Tier.PROCESS),
           List.of(1, 10),
           2000,

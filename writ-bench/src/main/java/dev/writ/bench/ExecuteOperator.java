@@ -97,6 +97,24 @@ final class ExecuteOperator implements AutoCloseable {
   }
 
   /**
+   * {@code GET /v1/content/<id>}, as the agent fetches content before it acts.
+   *
+   * @throws IOException unless the server answers 200 with exactly those bytes
+   */
+  void get(ContentId id) throws IOException, InterruptedException {
+    HttpResponse<byte[]> r =
+        http.send(
+            HttpRequest.newBuilder(server.resolve("/v1/content/" + id))
+                .timeout(TIMEOUT)
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (r.statusCode() != 200 || !ContentId.of(r.body()).equals(id)) {
+      throw new IOException("content get of " + id + " answered " + r.statusCode());
+    }
+  }
+
+  /**
    * {@code POST /v1/work/open} of an execute of {@code content} in {@code tier} on {@code glob}.
    *
    * @throws IOException if the server refuses, or answers without an id or a target list

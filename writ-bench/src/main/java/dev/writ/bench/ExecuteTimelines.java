@@ -53,13 +53,16 @@ final class ExecuteTimelines {
 
   /** One log line of {@code node}'s agent, stamped {@code nanos}. */
   void line(SpiffeId node, long nanos, String line) {
-    Matcher m;
-    if ((m = ACTING.matcher(line)).matches()) {
-      marks(m.group(1), node).ifPresent(k -> k.acting = nanos);
-    } else if ((m = RAN.matcher(line)).matches()) {
-      long wall = Long.parseLong(m.group(3));
-      String end = m.group(2);
-      marks(m.group(1), node)
+    Matcher acting = ACTING.matcher(line);
+    Matcher ran = RAN.matcher(line);
+    Matcher recorded = RECORDED.matcher(line);
+    Matcher refused = REFUSED.matcher(line);
+    if (acting.matches()) {
+      marks(acting.group(1), node).ifPresent(k -> k.acting = nanos);
+    } else if (ran.matches()) {
+      long wall = Long.parseLong(ran.group(3));
+      String end = ran.group(2);
+      marks(ran.group(1), node)
           .ifPresent(
               k -> {
                 k.ran = nanos;
@@ -68,27 +71,30 @@ final class ExecuteTimelines {
                   k.failure = "ran: " + line;
                 }
               });
-    } else if ((m = RECORDED.matcher(line)).matches()) {
-      String id = m.group(1);
-      String decision = m.group(2);
-      Optional<Marks> k = marks(id, node);
-      if (k.isPresent() && k.get().recorded == 0) {
-        k.get().recorded = nanos;
-        if (!decision.equals("done") && k.get().failure.isEmpty()) {
-          k.get().failure = line;
-        }
-        CountDownLatch latch = pending.get(id);
-        if (latch != null) {
-          latch.countDown();
-        }
-      }
-    } else if ((m = REFUSED.matcher(line)).matches()) {
-      String detail = m.group(2);
-      marks(m.group(1), node).ifPresent(k -> k.failure = "refused " + detail);
+    } else if (recorded.matches()) {
+      recorded(recorded.group(1), recorded.group(2), node, nanos, line);
+    } else if (refused.matches()) {
+      String detail = refused.group(2);
+      marks(refused.group(1), node).ifPresent(k -> k.failure = "refused " + detail);
     } else if (!line.startsWith("agent ")) {
       synchronized (other) {
         other.add(node + ": " + line);
       }
+    }
+  }
+
+  private void recorded(String id, String decision, SpiffeId node, long nanos, String line) {
+    Optional<Marks> k = marks(id, node);
+    if (k.isEmpty() || k.get().recorded != 0) {
+      return;
+    }
+    k.get().recorded = nanos;
+    if (!decision.equals("done") && k.get().failure.isEmpty()) {
+      k.get().failure = line;
+    }
+    CountDownLatch latch = pending.get(id);
+    if (latch != null) {
+      latch.countDown();
     }
   }
 
