@@ -5,8 +5,6 @@ import dev.writ.core.ContentId;
 import dev.writ.core.SpiffeId;
 import dev.writ.core.Tier;
 import dev.writ.identity.Fingerprint;
-import dev.writ.identity.svid.ResultSignature;
-import dev.writ.identity.svid.SvidCredentials;
 import dev.writ.identity.svid.TrustBundle;
 import dev.writ.identity.svid.TrustDomain;
 import dev.writ.identity.tpm.SwtpmProcess;
@@ -18,12 +16,9 @@ import dev.writ.server.WritServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,9 +69,6 @@ public final class ExecuteBench {
       "#!/bin/sh\necho 'hello, writ'\n".getBytes(StandardCharsets.US_ASCII);
 
   private static final String ROLLOUT = "bench-execute";
-
-  /** Samples of each cost {@link #probes} times. */
-  private static final int PROBES = 50;
 
   private ExecuteBench() {}
 
@@ -212,8 +204,22 @@ public final class ExecuteBench {
             }
           }
           report(rows, config, out);
-          tpmSigning(hosts.hosts().getFirst().credentials(), config.tpmSigns(), out);
-          probes(operator, wasm, Files.createDirectories(dir.resolve("fsync")), out);
+          ExecuteProbes probes =
+              new ExecuteProbes(
+                  hosts.hosts().getFirst().credentials(),
+                  sandboxes,
+                  Files.createDirectories(dir.resolve("probes")),
+                  out);
+          probes.tpmSigning(config.tpmSigns());
+          probes.fetchAndSync(operator, wasm);
+          for (Tier tier : config.tiers()) {
+            if (unavailable(sandboxes, tier, 1).isEmpty()) {
+              probes.actAlone(
+                  tier,
+                  tier == Tier.WASM ? SampleContent.helloWasm() : PROCESS_CONTENT,
+                  config.tpmSigns());
+            }
+          }
         }
       }
     }
@@ -374,67 +380,6 @@ public final class ExecuteBench {
           r.concurrency,
           verdict);
     }
-  }
-
-  /** Times the result signature the agents make, on one host's TPM-resident key, agents idle. */
-  private static void tpmSigning(SvidCredentials credentials, int count, PrintStream out)
-      throws Exception {
-    byte[] doc = new byte[400];
-    double[] ms = new double[count];
-    for (int i = 0; i < count; i++) {
-      doc[0] = (byte) i;
-      long t0 = System.nanoTime();
-      ResultSignature.sign(credentials, doc);
-      ms[i] = ms(System.nanoTime() - t0);
-    }
-    Percentiles p = new Percentiles(ms);
-    out.printf(
-        Locale.ROOT,
-        "execute-bench: result signature (ResultSignature.sign, TPM2_Sign through one tpm2-tools"
-            + " process on a swtpm), %d after the runs: p50 %.1f ms, p99 %.1f ms%n",
-        count,
-        p.percentile(50),
-        p.percentile(99));
-  }
-
-  /**
-   * Two costs the steps above are made of, timed alone with the agents idle: one HTTPS round trip
-   * on a kept-alive loopback connection (the agent makes two before it acts: a consistency proof
-   * and the content) and one durable write of a small file on the disk the agents and the server
-   * use (the agent's acted-on store, content store and outbox, and the server's Raft log, sync
-   * their writes).
-   */
-  private static void probes(ExecuteOperator operator, ContentId content, Path dir, PrintStream out)
-      throws Exception {
-    double[] get = new double[PROBES];
-    double[] sync = new double[PROBES];
-    byte[] record = new byte[256];
-    for (int i = 0; i < PROBES; i++) {
-      long t0 = System.nanoTime();
-      operator.get(content);
-      long t1 = System.nanoTime();
-      try (FileChannel ch =
-          FileChannel.open(
-              dir.resolve("probe-" + i), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ch.write(ByteBuffer.wrap(record));
-        ch.force(true);
-      }
-      long t2 = System.nanoTime();
-      get[i] = ms(t1 - t0);
-      sync[i] = ms(t2 - t1);
-    }
-    Percentiles g = new Percentiles(get);
-    Percentiles f = new Percentiles(sync);
-    out.printf(
-        Locale.ROOT,
-        "execute-bench: alone, agents idle, %d each: GET /v1/content (139 bytes, kept-alive TLS)"
-            + " p50 %.1f ms, p99 %.1f ms; a 256-byte file written and fsynced p50 %.1f ms, p99"
-            + " %.1f ms%n",
-        PROBES,
-        g.percentile(50),
-        g.percentile(99),
-        f.percentile(50),
-        f.percentile(99));
   }
 
   /** The root's attestation policy: the swtpms' shared CA as a software authority, PCR 16 zero. */

@@ -42,6 +42,7 @@ class ExecuteBenchTest {
     assertThat(text).contains("goal wasm writ-to-result p50 < 50 ms on a warm agent");
     assertThat(text).contains("goal process writ-to-result p50 < 100 ms on a warm agent");
     assertThat(text).contains("result signature (ResultSignature.sign");
-    assertThat(text).contains("GET /v1/content").contains("written and fsynced p50");
+    assertThat(text).contains("alone: GET /v1/content").contains("folder fsynced: p50");
+    assertThat(text).contains("alone: act step of wasm rebuilt, 2: store ");
   }
 }
