@@ -1,0 +1,158 @@
+package dev.writ.bench;
+
+import dev.writ.core.AttestationPolicy;
+import dev.writ.core.Capability;
+import dev.writ.core.ContentId;
+import dev.writ.core.KeyId;
+import dev.writ.core.Policy;
+import dev.writ.core.Role;
+import dev.writ.core.RootContents;
+import dev.writ.core.SignatureAlgorithm;
+import dev.writ.core.SpiffeId;
+import dev.writ.core.SpiffeIdGlob;
+import dev.writ.core.TargetSet;
+import dev.writ.core.Tier;
+import dev.writ.core.TrustRoot;
+import dev.writ.core.WritDeniedException;
+import dev.writ.core.WritId;
+import dev.writ.core.WritPayload;
+import dev.writ.sign.SigningException;
+import dev.writ.sign.SoftwareKey;
+import dev.writ.sign.WritSigner;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The fleet the execute bench runs against, held in memory: a root key, an initiator and a distinct
+ * approver; the bench policy of {@link BenchFleet} with the sandbox floor lowered to {@code
+ * process} (so both measured tiers are allowed), {@code enroll} under dual control (as
+ * enrollment.md section 1 requires) and {@code execute} signed by the initiator alone, and an
+ * attestation policy that trusts the swtpms' local CA, since only attested nodes execute.
+ *
+ * <p>Bench-only: the operator keys live in this process. Immutable; thread-safe.
+ */
+final class ExecuteFleet {
+  /** Validity of each writ; every writ is signed just before it is submitted. */
+  static final Duration WRIT_WINDOW = Duration.ofMinutes(10);
+
+  private final SoftwareKey initiator;
+  private final SoftwareKey approver;
+  private final TrustRoot root;
+
+  private ExecuteFleet(SoftwareKey initiator, SoftwareKey approver, TrustRoot root) {
+    this.initiator = initiator;
+    this.approver = approver;
+    this.root = root;
+  }
+
+  /**
+   * Generates the keys and pins a root valid from {@code now} for {@link BenchFleet#ROOT_LIFETIME}.
+   */
+  static ExecuteFleet create(Instant now, AttestationPolicy attestation, SecureRandom random)
+      throws SigningException, WritDeniedException {
+    SoftwareKey rootKey = SoftwareKey.generate(SignatureAlgorithm.ED25519, random);
+    SoftwareKey initiator = SoftwareKey.generate(SignatureAlgorithm.ED25519, random);
+    SoftwareKey approver = SoftwareKey.generate(SignatureAlgorithm.ED25519, random);
+    Map<KeyId, RootContents.TrustedKey> keys = new TreeMap<>();
+    BenchFleet.trust(keys, rootKey);
+    BenchFleet.trust(keys, initiator);
+    BenchFleet.trust(keys, approver);
+    Map<Role, RootContents.RoleKeys> roles = new EnumMap<>(Role.class);
+    roles.put(Role.ROOT, BenchFleet.only(rootKey));
+    roles.put(Role.INITIATOR, BenchFleet.only(initiator));
+    roles.put(Role.APPROVER, BenchFleet.only(approver));
+    roles.put(Role.PAUSER, BenchFleet.only(rootKey));
+    roles.put(Role.AUDITOR, BenchFleet.only(rootKey));
+    Policy bench = BenchFleet.policy();
+    Policy policy =
+        new Policy(
+            Tier.PROCESS,
+            bench.maxTtl(),
+            EnumSet.of(Capability.ENROLL),
+            bench.clockSkew(),
+            bench.ticketRequired(),
+            bench.hybridRequired(),
+            Optional.of(attestation));
+    RootContents contents =
+        RootContents.create(
+            1,
+            now.truncatedTo(ChronoUnit.SECONDS).plus(BenchFleet.ROOT_LIFETIME),
+            BenchFleet.TRUST_DOMAIN,
+            keys,
+            roles,
+            policy);
+    TrustRoot root =
+        TrustRoot.pin(WritSigner.signRoot(contents.toCanonicalBytes(), List.of(rootKey)));
+    return new ExecuteFleet(initiator, approver, root);
+  }
+
+  /** The pinned root the server and every agent run with. */
+  TrustRoot root() {
+    return root;
+  }
+
+  /** The node's SPIFFE ID in the bench trust domain. */
+  static SpiffeId nodeId(String name) {
+    return EnrollFleet.nodeId(name);
+  }
+
+  /** The {@code enroll} writ of node {@code name}, signed by the initiator and the approver. */
+  byte[] signEnroll(WritId id, String name, Instant now)
+      throws SigningException, WritDeniedException {
+    SpiffeId node = nodeId(name);
+    Instant iat = now.truncatedTo(ChronoUnit.SECONDS).minusSeconds(1);
+    WritPayload payload =
+        WritPayload.create(
+            id,
+            Capability.ENROLL,
+            Optional.of(
+                new WritPayload.Targets(
+                    SpiffeIdGlob.parse(node.toString()), TargetSet.of(List.of(node)).hash())),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            iat,
+            iat,
+            iat.plus(WRIT_WINDOW));
+    return WritSigner.signWrit(payload.toCanonicalBytes(), List.of(initiator, approver));
+  }
+
+  /**
+   * The {@code execute} writ for the opened request {@code id}, as {@code writ execute} writes it
+   * and the initiator signs it: the glob and the set hash of the targets the server resolved.
+   */
+  byte[] signExecute(
+      WritId id,
+      String glob,
+      List<SpiffeId> targets,
+      ContentId content,
+      Tier tier,
+      String rollout,
+      Instant now)
+      throws SigningException, WritDeniedException {
+    Instant iat = now.truncatedTo(ChronoUnit.SECONDS).minusSeconds(1);
+    WritPayload payload =
+        WritPayload.create(
+            id,
+            Capability.EXECUTE,
+            Optional.of(
+                new WritPayload.Targets(SpiffeIdGlob.parse(glob), TargetSet.of(targets).hash())),
+            Optional.of(content),
+            Optional.of(rollout),
+            Optional.of(tier),
+            Optional.empty(),
+            iat,
+            iat,
+            iat.plus(WRIT_WINDOW));
+    return WritSigner.signWrit(payload.toCanonicalBytes(), List.of(initiator));
+  }
+}
