@@ -284,6 +284,7 @@ public final class Receipt {
   }
 
   /** A leaf that steps 0 to 4 placed at {@code index} in the signed {@code checkpoint}. */
+  @SuppressWarnings("ArrayRecordComponent") // private, passed between two steps of one call
   private record Included(long index, Checkpoint checkpoint, String note, byte[] leaf) {}
 
   /** The receipt's four fields, typed but not yet decoded or checked. */
