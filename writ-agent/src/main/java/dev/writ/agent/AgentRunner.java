@@ -179,12 +179,22 @@ public final class AgentRunner implements AutoCloseable {
   }
 
   /**
-   * Opens the agent's stores under {@code config.data()}.
+   * Opens the agent's stores under {@code config.data()}, with this host's sandboxes ({@link
+   * Sandboxes#forHost()}: the process tier's default uid range).
    *
    * @throws IOException if the folder lacks what enrollment wrote, or a store is unreadable: the
    *     agent must not start with a memory it cannot trust
    */
   public static AgentRunner open(Config config) throws IOException {
+    return open(config, Sandboxes.forHost());
+  }
+
+  /**
+   * As {@link #open(Config)}, with {@code sandboxes}: several agents on one machine (tests, the
+   * bench) each need their own process-tier uid range, since an execution's cleanup kills every
+   * process of its uid.
+   */
+  public static AgentRunner open(Config config, Sandboxes sandboxes) throws IOException {
     Path data = config.data();
     Path postureFile = data.resolve(POSTURE_FILE);
     if (!Files.isRegularFile(postureFile)) {
@@ -206,8 +216,7 @@ public final class AgentRunner implements AutoCloseable {
     LogWitness witness = LogWitness.open(config.logKey(), data.resolve(CHECKPOINT_FILE));
     ActedOnStore actedOn = ActedOnStore.open(data.resolve(ACTED_ON_FILE), config.clock());
     ContentStore store = ContentStore.open(data.resolve(CONTENT_DIR));
-    ExecuteAction execute =
-        new ExecuteAction(Sandboxes.forHost(), data.resolve(RUNS_DIR), config.limits());
+    ExecuteAction execute = new ExecuteAction(sandboxes, data.resolve(RUNS_DIR), config.limits());
     Outbox outbox = Outbox.open(data.resolve(OUTBOX_DIR));
     return new AgentRunner(config, posture, routes, witness, actedOn, store, execute, outbox);
   }

@@ -177,7 +177,7 @@ public final class ExecuteBench {
             for (Tier tier : config.tiers()) {
               Row row = new Row(tier, c);
               rows.add(row);
-              row.unavailable = unavailable(sandboxes, tier, c);
+              row.unavailable = unavailable(sandboxes, tier);
               if (!row.unavailable.isEmpty()) {
                 continue;
               }
@@ -213,7 +213,7 @@ public final class ExecuteBench {
           probes.tpmSigning(config.tpmSigns());
           probes.fetchAndSync(operator, wasm);
           for (Tier tier : config.tiers()) {
-            if (unavailable(sandboxes, tier, 1).isEmpty()) {
+            if (unavailable(sandboxes, tier).isEmpty()) {
               probes.actAlone(
                   tier,
                   tier == Tier.WASM ? SampleContent.helloWasm() : PROCESS_CONTENT,
@@ -226,23 +226,16 @@ public final class ExecuteBench {
   }
 
   /**
-   * Why {@code tier} at concurrency {@code c} cannot be measured here; empty when it can.
+   * Why {@code tier} cannot be measured here; empty when it can.
    *
-   * <p>Every {@code AgentRunner} takes {@code Sandboxes.forHost()}, so each uses the process tier's
-   * default uid range and hands out its first uid first: agents sharing one machine would run their
-   * executions under the same uid at once, and each execution's sweep kills the others' processes.
-   * One agent per machine never meets this; the bench's in-process agents do, above concurrency 1.
+   * <p>The bench's in-process agents each get their own process-tier uid range (ExecuteHosts), so
+   * concurrent process runs never share a uid.
    */
-  private static String unavailable(Sandboxes sandboxes, Tier tier, int c) {
+  private static String unavailable(Sandboxes sandboxes, Tier tier) {
     if (sandboxes.availability(tier) instanceof Availability.Unavailable(String reason)) {
       return reason.contains("needs root")
           ? "unavailable: needs root (" + reason + ")"
           : "unavailable: " + reason;
-    }
-    if (tier == Tier.PROCESS && c > 1) {
-      return "not measured: the in-process agents share the process tier's default uid range"
-          + " (AgentRunner.open uses Sandboxes.forHost()), so concurrent executions would run"
-          + " under one uid and kill each other; needs AgentRunner.Config to take a UidRange";
     }
     return "";
   }

@@ -13,6 +13,8 @@ import dev.writ.identity.tpm.SwtpmProcess;
 import dev.writ.identity.tpm.TpmToolException;
 import dev.writ.log.NoteVerifierKey;
 import dev.writ.sandbox.ExecutionLimits;
+import dev.writ.sandbox.Sandboxes;
+import dev.writ.sandbox.UidRange;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -133,7 +135,12 @@ final class ExecuteHosts implements AutoCloseable {
                 0,
                 line -> timelines.line(host.id(), System.nanoTime(), line),
                 clock,
-                random));
+                random),
+            // each in-process agent its own process-tier uids: a run's cleanup kills its uid's all
+            Sandboxes.forHost(
+                new UidRange(
+                    UidRange.DEFAULT.first() + runners.size() * UidRange.DEFAULT.count(),
+                    UidRange.DEFAULT.count())));
     runners.add(runner);
     Thread t =
         Thread.ofPlatform()
