@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
@@ -115,7 +116,8 @@ class LoadGeneratorTest {
   @Test
   void run_severalUrls_spreadsWritsRoundRobin() throws Exception {
     BenchFleet.Signed w = writs(30);
-    List<Integer> perUrl = Collections.synchronizedList(new ArrayList<>(List.of(0, 0, 0)));
+    // several clients may count the same URL at once: the counts must be atomic
+    AtomicIntegerArray perUrl = new AtomicIntegerArray(3);
     generator(
             w,
             0,
@@ -124,13 +126,13 @@ class LoadGeneratorTest {
             scripted(
                 (i, u) -> {
                   assertThat(u).isEqualTo(i % 3);
-                  perUrl.set(u, perUrl.get(u) + 1);
+                  perUrl.incrementAndGet(u);
                   return allow(w.ids().get(i));
                 },
                 Collections.synchronizedSet(new HashSet<>())))
         .run();
 
-    assertThat(perUrl).containsExactly(10, 10, 10);
+    assertThat(List.of(perUrl.get(0), perUrl.get(1), perUrl.get(2))).containsExactly(10, 10, 10);
   }
 
   @Test
