@@ -50,7 +50,7 @@ final class AgentRoutes implements AutoCloseable {
   static AgentRoutes open(AgentRunner.Config config) throws IOException {
     try {
       return new AgentRoutes(
-          ServerClient.http(
+          ServerHttp.client(
               config.bundle(),
               SvidKeyManager.of(config.credentials()),
               config.clock(),

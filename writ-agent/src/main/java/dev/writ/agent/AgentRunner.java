@@ -403,8 +403,9 @@ public final class AgentRunner implements AutoCloseable {
         throw new IOException("a work event's target is not a SPIFFE ID", e);
       }
     }
-    Optional<WritId> id = WorkChecks.idOf(envelope);
-    Optional<Capability> cap = capOf(envelope);
+    Optional<WritPayload> unverified = WorkChecks.payloadOf(envelope);
+    Optional<WritId> id = unverified.map(WritPayload::id);
+    Optional<Capability> cap = unverified.map(WritPayload::cap);
     Optional<Reason> refusal = Optional.empty();
     Optional<WorkResult.Execution> exec = Optional.empty();
     try {
@@ -552,14 +553,6 @@ public final class AgentRunner implements AutoCloseable {
       return v instanceof JsonInteger(long n) ? Long.toString(n) : "?";
     } catch (IOException e) {
       return "?";
-    }
-  }
-
-  private static Optional<Capability> capOf(byte[] envelope) {
-    try {
-      return Optional.of(WritPayload.parse(dev.writ.core.Envelope.parse(envelope).payload()).cap());
-    } catch (WritDeniedException e) {
-      return Optional.empty();
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.writ.agent;
 
-import dev.writ.core.SpiffeId;
 import dev.writ.core.json.CanonicalJson;
 import dev.writ.core.json.JsonException;
 import dev.writ.core.json.JsonLimits;
@@ -9,9 +8,6 @@ import dev.writ.core.json.JsonValue;
 import dev.writ.core.json.JsonValue.JsonObject;
 import dev.writ.core.json.JsonValue.JsonString;
 import dev.writ.identity.svid.TrustBundle;
-import dev.writ.identity.tls.MtlsContexts;
-import dev.writ.identity.tls.RefusalListener;
-import dev.writ.identity.tls.SvidClientTrustManager;
 import dev.writ.identity.tls.SvidKeyManager;
 import java.io.IOException;
 import java.net.URI;
@@ -24,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
 
 /**
  * The agent's HTTPS client to the one server it was given (docs/spec/enrollment.md sections 3 and
@@ -59,31 +54,10 @@ final class ServerClient implements AutoCloseable {
       URI server, TrustBundle bundle, SvidKeyManager keys, Clock clock, SecureRandom random)
       throws EnrollException {
     try {
-      return new ServerClient(http(bundle, keys, clock, random), server);
+      return new ServerClient(ServerHttp.client(bundle, keys, clock, random), server);
     } catch (GeneralSecurityException e) {
       throw new EnrollException("cannot build the TLS client: " + e.getMessage(), e);
     }
-  }
-
-  /**
-   * The agent's one HTTPS client profile: TLS 1.3 ({@link MtlsContexts}), the server authenticated
-   * as {@code spiffe://<bundle's trust domain>/writ/server} under {@code bundle} only, presenting
-   * {@code keys}, HTTP/1.1, {@link #TIMEOUT} to connect. Used for enrollment, renewal and work.
-   */
-  static HttpClient http(TrustBundle bundle, SvidKeyManager keys, Clock clock, SecureRandom random)
-      throws GeneralSecurityException {
-    SpiffeId serverId = new SpiffeId(bundle.trustDomain().name(), "/writ/server");
-    SSLContext context =
-        MtlsContexts.client(
-            keys,
-            new SvidClientTrustManager(() -> bundle, clock, serverId, RefusalListener.NONE),
-            random);
-    return HttpClient.newBuilder()
-        .sslContext(context)
-        .sslParameters(MtlsContexts.clientParameters())
-        .connectTimeout(TIMEOUT)
-        .version(HttpClient.Version.HTTP_1_1)
-        .build();
   }
 
   /**

@@ -16,7 +16,6 @@ import dev.writ.core.VerificationContext;
 import dev.writ.core.VerifiedWrit;
 import dev.writ.core.Verifier;
 import dev.writ.core.WritDeniedException;
-import dev.writ.core.WritId;
 import dev.writ.core.WritPayload;
 import java.io.IOException;
 import java.time.Clock;
@@ -166,10 +165,13 @@ public final class WorkChecks {
     }
   }
 
-  /** The id of a work item's writ, for reporting a refusal; empty if it does not parse. */
-  public static Optional<WritId> idOf(byte[] envelope) {
+  /**
+   * A work item's payload, unverified, for reporting (its id and capability in a refusal); empty if
+   * it does not parse.
+   */
+  public static Optional<WritPayload> payloadOf(byte[] envelope) {
     try {
-      return Optional.of(peek(envelope).id());
+      return Optional.of(peek(envelope));
     } catch (WorkRefusedException e) {
       return Optional.empty();
     }

@@ -11,7 +11,6 @@ import dev.writ.core.Reason;
 import dev.writ.core.SpiffeId;
 import dev.writ.core.TestFleet;
 import dev.writ.core.Tier;
-import dev.writ.core.WritId;
 import dev.writ.core.WritPayload;
 import dev.writ.log.LogKeySigner;
 import java.io.IOException;
@@ -219,6 +218,6 @@ class WorkChecksTest {
                         }))
         .isInstanceOf(IOException.class);
     assertThat(store.size()).isZero();
-    assertThat(WorkChecks.idOf(item.envelope())).map(WritId::hex).isPresent();
+    assertThat(WorkChecks.payloadOf(item.envelope()).map(p -> p.id().hex())).isPresent();
   }
 }

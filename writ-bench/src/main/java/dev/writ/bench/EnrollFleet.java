@@ -10,6 +10,7 @@ import dev.writ.core.SignatureAlgorithm;
 import dev.writ.core.SpiffeId;
 import dev.writ.core.SpiffeIdGlob;
 import dev.writ.core.TargetSet;
+import dev.writ.core.Tier;
 import dev.writ.core.TrustRoot;
 import dev.writ.core.WritDeniedException;
 import dev.writ.core.WritId;
@@ -58,6 +59,13 @@ final class EnrollFleet {
   static EnrollFleet create(
       Instant now, Optional<AttestationPolicy> attestation, SecureRandom random)
       throws SigningException, WritDeniedException {
+    return create(now, attestation, BenchFleet.policy().sandboxFloor(), random);
+  }
+
+  /** As {@link #create(Instant, Optional, SecureRandom)}, with the root's sandbox floor. */
+  static EnrollFleet create(
+      Instant now, Optional<AttestationPolicy> attestation, Tier floor, SecureRandom random)
+      throws SigningException, WritDeniedException {
     SoftwareKey rootKey = SoftwareKey.generate(SignatureAlgorithm.ED25519, random);
     SoftwareKey initiator = SoftwareKey.generate(SignatureAlgorithm.ED25519, random);
     SoftwareKey approver = SoftwareKey.generate(SignatureAlgorithm.ED25519, random);
@@ -74,7 +82,7 @@ final class EnrollFleet {
     Policy bench = BenchFleet.policy();
     Policy policy =
         new Policy(
-            bench.sandboxFloor(),
+            floor,
             bench.maxTtl(),
             EnumSet.of(Capability.ENROLL),
             bench.clockSkew(),
@@ -92,6 +100,11 @@ final class EnrollFleet {
     TrustRoot root =
         TrustRoot.pin(WritSigner.signRoot(contents.toCanonicalBytes(), List.of(rootKey)));
     return new EnrollFleet(initiator, approver, root);
+  }
+
+  /** The initiator's key, for the other writs a bench signs with this fleet. */
+  SoftwareKey initiator() {
+    return initiator;
   }
 
   /** The pinned root the server runs with. */

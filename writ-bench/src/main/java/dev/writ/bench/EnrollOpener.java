@@ -1,6 +1,6 @@
 package dev.writ.bench;
 
-import dev.writ.core.SpiffeId;
+import dev.writ.agent.ServerHttp;
 import dev.writ.core.WritDeniedException;
 import dev.writ.core.WritId;
 import dev.writ.core.json.CanonicalJson;
@@ -10,9 +10,6 @@ import dev.writ.core.json.JsonReader;
 import dev.writ.core.json.JsonValue.JsonObject;
 import dev.writ.core.json.JsonValue.JsonString;
 import dev.writ.identity.svid.TrustBundle;
-import dev.writ.identity.tls.MtlsContexts;
-import dev.writ.identity.tls.RefusalListener;
-import dev.writ.identity.tls.SvidClientTrustManager;
 import dev.writ.identity.tls.SvidKeyManager;
 import java.io.IOException;
 import java.net.URI;
@@ -47,18 +44,7 @@ final class EnrollOpener implements AutoCloseable {
   EnrollOpener(URI server, TrustBundle bundle, Clock clock, SecureRandom random)
       throws GeneralSecurityException {
     this.server = server;
-    SpiffeId serverId = new SpiffeId(bundle.trustDomain().name(), "/writ/server");
-    this.http =
-        HttpClient.newBuilder()
-            .sslContext(
-                MtlsContexts.client(
-                    SvidKeyManager.empty(),
-                    new SvidClientTrustManager(() -> bundle, clock, serverId, RefusalListener.NONE),
-                    random))
-            .sslParameters(MtlsContexts.clientParameters())
-            .connectTimeout(TIMEOUT)
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+    this.http = ServerHttp.client(bundle, SvidKeyManager.empty(), clock, random);
   }
 
   /**

@@ -3,11 +3,6 @@ package dev.writ.bench;
 import dev.writ.core.AttestationPolicy;
 import dev.writ.core.Capability;
 import dev.writ.core.ContentId;
-import dev.writ.core.KeyId;
-import dev.writ.core.Policy;
-import dev.writ.core.Role;
-import dev.writ.core.RootContents;
-import dev.writ.core.SignatureAlgorithm;
 import dev.writ.core.SpiffeId;
 import dev.writ.core.SpiffeIdGlob;
 import dev.writ.core.TargetSet;
@@ -17,18 +12,13 @@ import dev.writ.core.WritDeniedException;
 import dev.writ.core.WritId;
 import dev.writ.core.WritPayload;
 import dev.writ.sign.SigningException;
-import dev.writ.sign.SoftwareKey;
 import dev.writ.sign.WritSigner;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The fleet the execute bench runs against, held in memory: a root key, an initiator and a distinct
@@ -41,62 +31,27 @@ import java.util.TreeMap;
  */
 final class ExecuteFleet {
   /** Validity of each writ; every writ is signed just before it is submitted. */
-  static final Duration WRIT_WINDOW = Duration.ofMinutes(10);
+  static final Duration WRIT_WINDOW = EnrollFleet.WRIT_WINDOW;
 
-  private final SoftwareKey initiator;
-  private final SoftwareKey approver;
-  private final TrustRoot root;
+  private final EnrollFleet fleet;
 
-  private ExecuteFleet(SoftwareKey initiator, SoftwareKey approver, TrustRoot root) {
-    this.initiator = initiator;
-    this.approver = approver;
-    this.root = root;
+  private ExecuteFleet(EnrollFleet fleet) {
+    this.fleet = fleet;
   }
 
   /**
-   * Generates the keys and pins a root valid from {@code now} for {@link BenchFleet#ROOT_LIFETIME}.
+   * Generates the keys and pins a root valid from {@code now} for {@link BenchFleet#ROOT_LIFETIME}:
+   * {@link EnrollFleet}'s, with the floor at {@code process}.
    */
   static ExecuteFleet create(Instant now, AttestationPolicy attestation, SecureRandom random)
       throws SigningException, WritDeniedException {
-    SoftwareKey rootKey = SoftwareKey.generate(SignatureAlgorithm.ED25519, random);
-    SoftwareKey initiator = SoftwareKey.generate(SignatureAlgorithm.ED25519, random);
-    SoftwareKey approver = SoftwareKey.generate(SignatureAlgorithm.ED25519, random);
-    Map<KeyId, RootContents.TrustedKey> keys = new TreeMap<>();
-    BenchFleet.trust(keys, rootKey);
-    BenchFleet.trust(keys, initiator);
-    BenchFleet.trust(keys, approver);
-    Map<Role, RootContents.RoleKeys> roles = new EnumMap<>(Role.class);
-    roles.put(Role.ROOT, BenchFleet.only(rootKey));
-    roles.put(Role.INITIATOR, BenchFleet.only(initiator));
-    roles.put(Role.APPROVER, BenchFleet.only(approver));
-    roles.put(Role.PAUSER, BenchFleet.only(rootKey));
-    roles.put(Role.AUDITOR, BenchFleet.only(rootKey));
-    Policy bench = BenchFleet.policy();
-    Policy policy =
-        new Policy(
-            Tier.PROCESS,
-            bench.maxTtl(),
-            EnumSet.of(Capability.ENROLL),
-            bench.clockSkew(),
-            bench.ticketRequired(),
-            bench.hybridRequired(),
-            Optional.of(attestation));
-    RootContents contents =
-        RootContents.create(
-            1,
-            now.truncatedTo(ChronoUnit.SECONDS).plus(BenchFleet.ROOT_LIFETIME),
-            BenchFleet.TRUST_DOMAIN,
-            keys,
-            roles,
-            policy);
-    TrustRoot root =
-        TrustRoot.pin(WritSigner.signRoot(contents.toCanonicalBytes(), List.of(rootKey)));
-    return new ExecuteFleet(initiator, approver, root);
+    return new ExecuteFleet(
+        EnrollFleet.create(now, Optional.of(attestation), Tier.PROCESS, random));
   }
 
   /** The pinned root the server and every agent run with. */
   TrustRoot root() {
-    return root;
+    return fleet.root();
   }
 
   /** The node's SPIFFE ID in the bench trust domain. */
@@ -107,23 +62,7 @@ final class ExecuteFleet {
   /** The {@code enroll} writ of node {@code name}, signed by the initiator and the approver. */
   byte[] signEnroll(WritId id, String name, Instant now)
       throws SigningException, WritDeniedException {
-    SpiffeId node = nodeId(name);
-    Instant iat = now.truncatedTo(ChronoUnit.SECONDS).minusSeconds(1);
-    WritPayload payload =
-        WritPayload.create(
-            id,
-            Capability.ENROLL,
-            Optional.of(
-                new WritPayload.Targets(
-                    SpiffeIdGlob.parse(node.toString()), TargetSet.of(List.of(node)).hash())),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            iat,
-            iat,
-            iat.plus(WRIT_WINDOW));
-    return WritSigner.signWrit(payload.toCanonicalBytes(), List.of(initiator, approver));
+    return fleet.signEnroll(id, name, now);
   }
 
   /**
@@ -153,6 +92,6 @@ final class ExecuteFleet {
             iat,
             iat,
             iat.plus(WRIT_WINDOW));
-    return WritSigner.signWrit(payload.toCanonicalBytes(), List.of(initiator));
+    return WritSigner.signWrit(payload.toCanonicalBytes(), List.of(fleet.initiator()));
   }
 }
